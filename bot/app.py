@@ -1,0 +1,54 @@
+"""The Application: settings, database and handlers wired together once per process.
+
+Both the webhook server and the terminal chat call `Application.handle`, so the
+terminal exercises exactly what LINE does. (python-telegram-bot's Application plays
+the same role; the scheduler is its JobQueue, kept in `scheduler/`.)
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import make_engine, session_factory, transaction, upgrade
+from bot.settings import Settings
+from handlers import dispatch
+from handlers.context import Context
+from handlers.incoming import Incoming
+from handlers.replies import Reply
+
+log = logging.getLogger(__name__)
+
+SORRY = Reply(text="ขออภัยค่ะ ระบบขัดข้องชั่วคราว ยังไม่ได้บันทึกอะไร กรุณาลองใหม่อีกครั้งนะคะ")
+
+
+class Application:
+    def __init__(self, settings: Settings, *, migrate: bool = True) -> None:
+        self.settings = settings
+        if migrate:
+            upgrade(settings.database_url)
+        self.engine: Engine = make_engine(settings.database_url)
+        self.sessions: sessionmaker[Session] = session_factory(self.engine)
+
+    def handle(self, ev: Incoming) -> list[Reply]:
+        """Decide and persist the answer to one event in one transaction.
+
+        Any error rolls the whole event back (nothing half-done) and the person gets
+        a short apology instead of silence.
+        """
+        try:
+            with transaction(self.sessions) as session:
+                ctx = Context(session=session, settings=self.settings, now=ev.now)
+                return dispatch(ev, ctx)
+        except Exception:
+            log.exception("handler failed for a %s event", ev.kind)  # no personal data
+            return [SORRY]
+
+    def context(self, session: Session, now: datetime | None = None) -> Context:
+        return Context(session=session, settings=self.settings, now=now or datetime.now(timezone.utc))
+
+    def close(self) -> None:
+        self.engine.dispose()

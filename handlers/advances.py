@@ -1,0 +1,7 @@
+"""Topic: advances. (placeholder router; filled in by its issue)"""
+
+from __future__ import annotations
+
+from handlers.router import Router
+
+router = Router("advances")

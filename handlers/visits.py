@@ -1,0 +1,7 @@
+"""Topic: visits. (placeholder router; filled in by its issue)"""
+
+from __future__ import annotations
+
+from handlers.router import Router
+
+router = Router("visits")

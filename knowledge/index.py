@@ -1,0 +1,230 @@
+"""The search index: BM25F-style word postings, character-trigram postings and the
+metadata needed to rank, explain and cite passages.
+
+Built from a `Corpus` (knowledge.corpus.load_corpus when it exists; a line-level
+fallback otherwise). Everything here is plain Python / numpy so it pickles quickly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.model import Corpus, Document, Section, Span
+from knowledge.text.normalize import normalize, strip_tones
+from knowledge.text.synonyms import expand_synonyms, fix_typos
+from knowledge.text.tokenize import char_ngrams, terms
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCES_DIR = REPO_ROOT / "knowledge" / "sources"
+
+# kinds that are navigation or containers, never an answer by themselves
+NON_ANSWER_KINDS = frozenset({"document", "part", "unit", "toc"})
+OWNER_KINDS = frozenset({"procedure", "project", "kpi"})
+
+# field weights (BM25F): body, own title, context (procedure title + aliases + ancestors)
+W_BODY, W_TITLE, W_CTX = 1.0, 2.5, 1.5
+K1, B = 1.2, 0.6
+K1_NG, B_NG = 1.0, 0.5
+MAX_BODY_CHARS = 6000
+
+
+def clean_for_index(text: str) -> str:
+    """normalise -> fix the manuals' typos -> append canonical synonyms."""
+    return expand_synonyms(fix_typos(normalize(text)))
+
+
+@dataclass
+class Postings:
+    idx: np.ndarray  # int32 unit indices
+    w: np.ndarray  # float32 precomputed BM25 contributions (idf included)
+
+
+@dataclass
+class Unit:
+    """One indexed passage (a searchable Section)."""
+
+    sid: str
+    doc: str
+    kind: str
+    key: str | None
+    title: str
+    source: str
+    lines: tuple[int, int]
+    has_duration: bool = False
+    has_role: bool = False
+    has_forms: bool = False
+    norm_title: str = ""  # tone-stripped, no spaces: for phrase checks
+    norm_text: str = ""  # tone-stripped, no spaces (first MAX_BODY_CHARS)
+    term_set: frozenset = frozenset()
+
+
+@dataclass
+class Index:
+    units: list[Unit]
+    words: dict[str, Postings]
+    ngrams: dict[str, Postings]
+    idf: dict[str, float]
+    ng_idf: dict[str, float]
+    vocab: list[str]  # word terms for typo-tolerant expansion
+    n: int
+    extra: dict = field(default_factory=dict)
+
+
+_DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน|ปี)|ภายใน|ไม่เกิน|ก่อน.{0,12}วัน")
+_ROLE_RE = re.compile(r"ผู้รับผิดชอบ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
+_FORMS_RE = re.compile(r"แบบฟอร์ม|แบบ\s*\S|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ")
+
+
+def _section_body(section: Section) -> str:
+    parts = [section.text or ""]
+    if not section.text:
+        for st in section.steps:
+            parts.append(" ".join(x for x in (st.text, st.responsible, st.standard, st.forms) if x))
+    for v in section.facets.values():
+        if v and v not in parts[0]:
+            parts.append(v)
+    return "\n".join(p for p in parts if p)
+
+
+def _context(corpus: Corpus, section: Section, owners: dict[str, Section]) -> str:
+    ctx = []
+    owner = owners.get(section.key) if section.key else None
+    if owner is not None and owner.id != section.id:
+        ctx.append(owner.title)
+    if owner is not None:
+        ctx.extend(owner.aliases)
+    ctx.extend(section.aliases)
+    # the nearest two ancestors' titles (unit / part) help "which group does X"
+    for anc in corpus.ancestors(section)[:2]:
+        if anc.kind not in {"document"} and (owner is None or anc.id != owner.id):
+            ctx.append(anc.title)
+    return " ".join(dict.fromkeys(c for c in ctx if c))
+
+
+def _bm25_postings(tfs: list[Counter], lengths: np.ndarray, k1: float, b: float):
+    n = len(tfs)
+    avg = float(lengths.mean()) if n else 1.0
+    df: Counter = Counter()
+    for tf in tfs:
+        df.update(tf.keys())
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    rows: dict[str, list[tuple[int, float]]] = {}
+    norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
+    for i, tf in enumerate(tfs):
+        for t, f in tf.items():
+            rows.setdefault(t, []).append((i, idf[t] * f * (k1 + 1) / (f + norm[i])))
+    postings = {
+        t: Postings(np.fromiter((r[0] for r in rs), np.int32, len(rs)), np.fromiter((r[1] for r in rs), np.float32, len(rs)))
+        for t, rs in rows.items()
+    }
+    return postings, idf
+
+
+def build_index(corpus: Corpus) -> Index:
+    owners = {s.key: s for s in corpus.sections.values() if s.key and s.kind in OWNER_KINDS}
+    units: list[Unit] = []
+    word_tfs: list[Counter] = []
+    ng_tfs: list[Counter] = []
+    lengths: list[float] = []
+    ng_lengths: list[float] = []
+    for section in corpus.sections.values():
+        if not section.searchable or section.kind in NON_ANSWER_KINDS or not section.spans:
+            continue
+        body_raw = _section_body(section)
+        if not body_raw.strip() and not section.title.strip():
+            continue
+        body = clean_for_index(body_raw[: MAX_BODY_CHARS * 2])
+        title = clean_for_index(section.title or "")
+        ctx = clean_for_index(_context(corpus, section, owners))
+        tb = Counter(terms(body, parts=True))
+        tt = Counter(terms(title, parts=True))
+        tc = Counter(terms(ctx, parts=True))
+        tf: Counter = Counter()
+        for c, w in ((tb, W_BODY), (tt, W_TITLE), (tc, W_CTX)):
+            for t, f in c.items():
+                tf[t] += w * f
+        if not tf:
+            continue
+        ng = Counter(char_ngrams(title + " " + body[:MAX_BODY_CHARS]))
+        for g in set(char_ngrams(title + " " + ctx)):
+            ng[g] += 1
+        span = section.span
+        doc = corpus.documents.get(section.doc)
+        raw_all = section.title + " " + body_raw
+        units.append(
+            Unit(
+                sid=section.id,
+                doc=section.doc,
+                kind=section.kind,
+                key=section.key,
+                title=section.title,
+                source=span.source or (doc.source if doc else ""),
+                lines=(span.first, span.last),
+                has_duration=bool(_DURATION_RE.search(normalize(raw_all))) or any(st.duration for st in section.steps),
+                has_role=bool(_ROLE_RE.search(raw_all)) or any(st.responsible for st in section.steps),
+                has_forms=bool(_FORMS_RE.search(raw_all)) or any(st.forms for st in section.steps),
+                norm_title=strip_tones(title).replace(" ", ""),
+                norm_text=strip_tones(body[:MAX_BODY_CHARS]).replace(" ", ""),
+                term_set=frozenset(tf),
+            )
+        )
+        word_tfs.append(tf)
+        ng_tfs.append(ng)
+        lengths.append(sum(tb.values()) + 0.5 * sum(tt.values()) + 2)
+        ng_lengths.append(sum(ng.values()) + 1)
+    words, idf = _bm25_postings(word_tfs, np.asarray(lengths, np.float64), K1, B)
+    ngrams, ng_idf = _bm25_postings(ng_tfs, np.asarray(ng_lengths, np.float64), K1_NG, B_NG)
+    vocab = sorted(t for t in words if len(t) >= 3 and not t.isdigit())
+    return Index(units=units, words=words, ngrams=ngrams, idf=idf, ng_idf=ng_idf, vocab=vocab, n=len(units))
+
+
+# --- a line-level fallback corpus (used until / unless knowledge.corpus exists) ---------
+
+DOC_FILES = {
+    "000": ("fao_operations_manual_2564.txt", "คู่มือปฏิบัติงาน สำนักงานการต่างประเทศ ฉบับปรับปรุง พ.ศ. 2564", "คู่มือปฏิบัติงาน สนง.การต่างประเทศ 2564", "สำนักงานการต่างประเทศ", 2564, "manual"),
+    "001": ("fad_action_plan_2560.txt", "แผนปฏิบัติการประจำปี พ.ศ. 2560 กองการต่างประเทศ", "แผนปฏิบัติการ กองการต่างประเทศ 2560", "กองการต่างประเทศ", 2560, "action_plan"),
+    "002": ("sdd_policy_planning_manual_2564.txt", "คู่มือการปฏิบัติงาน กองนโยบายและแผนงาน สำนักพัฒนาสังคม", "คู่มือปฏิบัติงาน กองนโยบายและแผนงาน สพส.", "กองนโยบายและแผนงาน สำนักพัฒนาสังคม", 2564, "manual"),
+    "003": ("fao_performance_report_2564.txt", "แบบฟอร์มการรายงานผลการปฏิบัติราชการตามคำรับรอง ประจำปีงบประมาณ พ.ศ. 2564", "รายงานผลตามคำรับรอง 2564", "สำนักงานการต่างประเทศ", 2564, "results_report"),
+    "004": ("fao_action_plan_2568.txt", "แผนปฏิบัติการประจำปี พ.ศ. 2568 สำนักงานการต่างประเทศ", "แผนปฏิบัติการ สนง.การต่างประเทศ 2568", "สำนักงานการต่างประเทศ", 2568, "action_plan"),
+}
+
+_TOC_LINE_RE = re.compile(r"\.{4,}|…{2,}|\t[-๐-๙0-9]+-?\s*$")
+
+
+def fallback_corpus() -> Corpus:
+    """One paragraph per non-empty line, titled by the nearest heading; TOC lines unsearchable."""
+    documents: dict[str, Document] = {}
+    sections: dict[str, Section] = {}
+    for doc, (fname, title, short, unit, year, kind) in DOC_FILES.items():
+        source = f"knowledge/sources/{fname}"
+        documents[doc] = Document(doc, source, title, short, unit, year, kind)
+        heading = title
+        in_toc = False
+        for no, line in enumerate((SOURCES_DIR / fname).read_text(encoding="utf-8").splitlines(), 1):
+            s = line.strip()
+            if not s:
+                continue
+            if s.startswith("#"):
+                heading = s.lstrip("#").strip()
+                in_toc = "สารบัญ" in heading
+                continue
+            sid = f"{doc}:L{no}"
+            sections[sid] = Section(
+                id=sid, doc=doc, kind="paragraph", title=heading, text=s,
+                spans=[Span(source, no, no)], searchable=not (in_toc or _TOC_LINE_RE.search(s)),
+            )
+    return Corpus(documents=documents, sections=sections)
+
+
+def load_any_corpus() -> Corpus:
+    try:
+        from knowledge.corpus import load_corpus  # the parser engineer's module
+    except ImportError:
+        return fallback_corpus()
+    return load_corpus()

@@ -1,0 +1,153 @@
+"""Step-by-step tables (ขั้นตอนการปฏิบัติงาน), shared by the BMA five-table manuals (000, 002).
+
+Columns are mapped by the keywords of the latest header row, never by position: the header
+repeats after every page break and its wording varies ("ผังกระบวนการ", "ฝั่งกระบวนการงาน",
+"รายละเอียดงาน"; the photography table of 000 has no "ที่" column at all). A row whose
+"ที่" cell is empty continues the previous step (page-break continuation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.model import Step
+from knowledge.parsing.duration import parse_duration
+from knowledge.parsing.text import clean_cell, clean_inline, is_blank, to_arabic
+
+_COLUMNS = [
+    ("no", ("ที่",)),
+    ("flow", ("ผังกระบวน", "ฝั่งกระบวน", "ฝั่ง กระบวน", "flow")),
+    ("duration", ("ระยะเวลา",)),
+    ("text", ("รายละเอียด",)),
+    ("standard", ("มาตรฐาน", "คุณภาพงาน")),
+    ("monitoring", ("ติดตาม", "ระบิต", "ประเมินผล")),
+    ("responsible", ("ผู้รับผิดชอบ",)),
+    ("forms", ("แบบฟอร์ม",)),
+    ("references", ("อ้างอิง",)),
+]
+FIELD_LABELS = {
+    "duration": "ระยะเวลา",
+    "responsible": "ผู้รับผิดชอบ",
+    "standard": "มาตรฐานคุณภาพงาน",
+    "monitoring": "ระบบติดตาม/ประเมินผล",
+    "forms": "แบบฟอร์ม",
+    "references": "เอกสารอ้างอิง",
+}
+
+
+def header_map(cells: list[str]) -> dict[int, str] | None:
+    """Column index → field name when `cells` is a step-table header row, else None."""
+    mapping: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        c = re.sub(r"\s+", " ", cell.strip()).lower()
+        if not c:
+            continue
+        for name, words in _COLUMNS:
+            if name == "no":
+                if c in {"ที่", "ลำดับ", "ลำดับที่"}:
+                    mapping[i] = "no"
+                    break
+                continue
+            if any(w in c for w in words) and name not in mapping.values():
+                mapping[i] = name
+                break
+    fields = set(mapping.values())
+    if "duration" in fields and ("text" in fields or "responsible" in fields) and len(fields) >= 4:
+        return mapping
+    return None
+
+
+@dataclass
+class _Row:
+    first: int
+    last: int
+    cells: dict[str, list[str]] = field(default_factory=dict)
+
+
+def parse_step_table(lines: tuple[str, ...], first: int, last: int) -> list[tuple[Step, int, int]]:
+    """Steps of the table(s) in lines[first..last] (1-based) with each step's line span."""
+    rows: list[_Row] = []
+    mapping: dict[int, str] | None = None
+    for n in range(first, last + 1):
+        line = lines[n - 1]
+        if is_blank(line) or "\t" not in line:
+            continue
+        cells = line.split("\t")
+        hm = header_map(cells)
+        if hm is not None:
+            mapping = hm
+            continue
+        if mapping is None or not any(c.strip() for c in cells):
+            continue
+        values: dict[str, str] = {}
+        for i, cell in enumerate(cells):
+            name = mapping.get(i)
+            if name and cell.strip():
+                values[name] = cell
+        if not values:
+            continue
+        has_no_column = "no" in mapping.values()
+        no_cell = values.get("no", "").strip()
+        if has_no_column and not no_cell and rows:
+            row = rows[-1]
+            row.last = n
+            for k, v in values.items():
+                row.cells.setdefault(k, []).append(v)
+            continue
+        rows.append(_Row(n, n, {k: [v] for k, v in values.items()}))
+
+    out: list[tuple[Step, int, int]] = []
+    for idx, row in enumerate(rows, 1):
+        get = lambda k: " ".join(clean_inline(v) for v in row.cells.get(k, [])).strip()  # noqa: E731
+        no_raw = to_arabic(get("no")).strip().rstrip(".").strip()
+        text_cell = "\n".join(clean_cell(v) for v in row.cells.get("text", [])).strip()
+        flow = get("flow")
+        if not no_raw:
+            m = re.match(r"^\s*(\d+)\s*[.)]\s*", to_arabic(text_cell))
+            no_raw = m.group(1) if m else str(idx)
+        duration_raw = " ".join(v for v in row.cells.get("duration", []))
+        step = Step(
+            no=no_raw,
+            text=text_cell or flow,
+            duration=parse_duration(duration_raw),
+            responsible=get("responsible"),
+            standard=get("standard"),
+            monitoring=get("monitoring"),
+            forms=get("forms").strip(" -") and get("forms"),
+            references=get("references").strip(" -") and get("references"),
+            flow_label=flow,
+        )
+        out.append((step, row.first, row.last))
+    return out
+
+
+def step_text(step: Step, with_no: bool = True) -> str:
+    """Readable text of one step: detail, then labelled fields."""
+    head = f"ขั้นตอนที่ {step.no}: " if with_no else ""
+    parts = [head + (step.text or step.flow_label)]
+    if step.flow_label and step.text and step.flow_label not in step.text:
+        parts.append(f"ผังกระบวนการ: {step.flow_label}")
+    if step.duration:
+        parts.append(f"{FIELD_LABELS['duration']}: {step.duration.raw}")
+    for name in ("responsible", "standard", "monitoring", "forms", "references"):
+        value = getattr(step, name)
+        if value and value.strip(" -"):
+            parts.append(f"{FIELD_LABELS[name]}: {value}")
+    return "\n".join(parts)
+
+
+def steps_summary(steps: list[Step]) -> str:
+    """One line per step: number, short detail, duration, responsible role."""
+    out = []
+    for s in steps:
+        detail = (s.flow_label or s.text).replace("\n", " ")
+        if len(detail) > 160:
+            detail = detail[:157] + "…"
+        extra = []
+        if s.duration:
+            extra.append(s.duration.raw)
+        if s.responsible:
+            extra.append(s.responsible)
+        out.append(f"{s.no}. {detail}" + (f" ({'; '.join(extra)})" if extra else ""))
+    return "\n".join(out)

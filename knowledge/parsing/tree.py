@@ -1,0 +1,83 @@
+"""A small builder for a document's section tree (ids, parents, children, pre-order)."""
+
+from __future__ import annotations
+
+from knowledge.model import Section, Span
+from knowledge.parsing.text import clean_cell, is_blank, read_lines
+
+
+class TreeBuilder:
+    """Collects the sections of one document; `ordered()` returns them in document order."""
+
+    def __init__(self, doc: str, source: str):
+        self.doc = doc
+        self.source = source
+        self.lines = read_lines(source)
+        self.sections: dict[str, Section] = {}
+
+    def span(self, first: int, last: int) -> Span:
+        return Span(self.source, first, last)
+
+    def tight(self, first: int, last: int) -> tuple[int, int] | None:
+        """Shrink a line range to its first and last non-blank lines."""
+        last = min(last, len(self.lines))
+        while first <= last and is_blank(self.lines[first - 1]):
+            first += 1
+        while last >= first and is_blank(self.lines[last - 1]):
+            last -= 1
+        return (first, last) if first <= last else None
+
+    def text_of(self, first: int, last: int) -> str:
+        """Clean display text of a line range (tabs become ' | ' between cells)."""
+        out: list[str] = []
+        for line in self.lines[first - 1 : last]:
+            if is_blank(line):
+                continue
+            cells = [clean_cell(c) for c in line.split("\t")]
+            cells = [c.replace("\n", " ") if len(cells) > 1 else c for c in cells if c]
+            if cells:
+                out.append(" | ".join(cells))
+        return "\n".join(out)
+
+    def add(
+        self,
+        sid: str,
+        kind: str,
+        title: str,
+        text: str,
+        spans: list[Span],
+        parent: str | None,
+        key: str | None = None,
+        **extra,
+    ) -> Section:
+        base, n = sid, 2
+        while sid in self.sections:
+            sid = f"{base}~{n}"
+            n += 1
+        section = Section(
+            id=sid, doc=self.doc, kind=kind, title=title, text=text, spans=spans, key=key, parent=parent, **extra
+        )
+        self.sections[sid] = section
+        if parent is not None:
+            self.sections[parent].children.append(sid)
+        return section
+
+    def ordered(self, root: str) -> dict[str, Section]:
+        """Pre-order traversal, children sorted by their first line (document order)."""
+        out: dict[str, Section] = {}
+
+        def first_line(sid: str) -> int:
+            s = self.sections[sid]
+            return min(sp.first for sp in s.spans) if s.spans else 0
+
+        stack = [root]
+        while stack:
+            sid = stack.pop()
+            out[sid] = self.sections[sid]
+            kids = sorted(self.sections[sid].children, key=first_line)
+            self.sections[sid].children = kids
+            stack.extend(reversed(kids))
+        # anything not reachable (should not happen) keeps its place at the end
+        for sid, s in self.sections.items():
+            out.setdefault(sid, s)
+        return out

@@ -1,0 +1,131 @@
+"""Text normalisation shared by the index and the queries.
+
+Small composable functions in PyThaiNLP's style. `normalize` is the one used on both
+sides: whatever is done to the manuals is done to the question too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_DIGIT_TABLE = str.maketrans(THAI_DIGITS, "0123456789")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# tone marks, mai taikhu, thanthakhat, nikhahit-like marks: a tone-insensitive key drops them
+_TONES = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0e47\u0e4c\u0e4d\u0e4e"), None)
+_TAG_RE = re.compile(r"<[^>]{0,200}>")
+_ENTITY = {"&gt;": ">", "&lt;": "<", "&amp;": "&", "&nbsp;": " ", "&quot;": '"'}
+_ENTITY_RE = re.compile("|".join(map(re.escape, _ENTITY)))
+_LEADERS_RE = re.compile(r"\.{3,}|…{2,}")
+# a space or hyphen between two Thai letters is a PDF line-wrap artefact
+_THAI_GAP_RE = re.compile(r"(?<=[\u0e01-\u0e4e])(?:-\s*|\s+)(?=[\u0e01-\u0e4e])")
+_SPACES_RE = re.compile(r"\s+")
+_REPEAT_RE = re.compile(r"([\u0e01-\u0e4e])\1{2,}")  # ครับบบบ -> ครับ
+_BE_YEAR_RE = re.compile(r"(?<![0-9])25([0-9]{2})(?![0-9])")
+
+
+def thai_digits_to_arabic(text: str) -> str:
+    """๓๐ -> 30."""
+    return text.translate(_DIGIT_TABLE)
+
+
+def remove_zero_width(text: str) -> str:
+    return text.translate(_ZERO_WIDTH)
+
+
+def fix_sara_am(text: str) -> str:
+    """Compose a decomposed sara am (nikhahit + sara aa, tone mark in between) into ำ."""
+    text = text.replace("\u0e4d\u0e32", "\u0e33")
+    return re.sub("\u0e4d([\u0e48-\u0e4b])\u0e32", "\\1\u0e33", text)
+
+
+def strip_markup(text: str) -> str:
+    """Drop HTML tags and entities and dot leaders left by the PDF extraction."""
+    text = _TAG_RE.sub(" ", text)
+    text = _ENTITY_RE.sub(lambda m: _ENTITY[m.group(0)], text)
+    return _LEADERS_RE.sub(" ", text)
+
+
+def join_thai_gaps(text: str) -> str:
+    """`สำนักงาน-การเจ้าหน้าที่`, `ระยะ เวลา` -> one run of Thai letters."""
+    return _THAI_GAP_RE.sub("", text)
+
+
+def squeeze_repeats(text: str) -> str:
+    return _REPEAT_RE.sub(r"\1", text)
+
+
+def strip_tones(text: str) -> str:
+    """A tone-insensitive key: ไม่ -> ไม, กี่ -> กี."""
+    return text.translate(_TONES)
+
+
+def short_be_years(text: str) -> list[str]:
+    """BE years written in full give their short form too: 2568 -> ["68"]."""
+    return [m.group(1) for m in _BE_YEAR_RE.finditer(text)]
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """The canonical form matched on both sides (display text is never changed).
+
+    NFC, zero-width removed, Thai digits to Arabic, sara am composed, markup dropped,
+    PDF gaps inside Thai words joined, English lower-cased, spaces squeezed.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = remove_zero_width(text)
+    text = fix_sara_am(text)
+    text = thai_digits_to_arabic(text)
+    text = strip_markup(text)
+    text = text.replace("\t", " ")
+    text = join_thai_gaps(text)
+    text = squeeze_repeats(text)
+    text = text.lower()
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+# --- Thai typed on an English keyboard ------------------------------------------------
+
+_ASCII_WORD_RE = re.compile(r"[A-Za-z;'\[\],./\\0-9\-=`]+")
+
+
+def looks_like_wrong_layout(text: str, known: "set[str] | None" = None) -> bool:
+    """True when a mostly-ASCII message is more likely Thai typed with the EN layout.
+
+    `known` is a vocabulary of normalised Thai words; without it only the shape is used.
+    """
+    stripped = text.strip()
+    if not stripped or not stripped.isascii():
+        return False
+    letters = sum(c.isalpha() for c in stripped)
+    if letters < 3:
+        return False
+    from pythainlp.util import eng_to_thai
+
+    converted = eng_to_thai(stripped)
+    thai = sum("\u0e01" <= c <= "\u0e4e" for c in converted)
+    if thai < 0.6 * len(stripped.replace(" ", "")):
+        return False
+    if known is None:
+        return True
+    from knowledge.text.tokenize import word_tokens
+
+    toks = [t for t in word_tokens(normalize(converted)) if t]
+    if not toks:
+        return False
+    hits = sum(t in known for t in toks)
+    # English words map to long runs of unknown Thai; real Thai maps to dictionary words
+    ascii_words = [w.lower() for w in _ASCII_WORD_RE.findall(stripped)]
+    english_known = sum(w in known for w in ascii_words)
+    return hits / len(toks) >= 0.5 and english_known < len(ascii_words)
+
+
+def fix_keyboard_layout(text: str, known: "set[str] | None" = None) -> str:
+    """Return the Thai reading of a message typed with the wrong layout, else the message."""
+    if looks_like_wrong_layout(text, known):
+        from pythainlp.util import eng_to_thai
+
+        return eng_to_thai(text)
+    return text

@@ -1,0 +1,96 @@
+"""Abbreviations, synonyms and the manuals' own typos (table in knowledge/data/synonyms.tsv).
+
+`fix_typos` replaces known misspellings with the right word; `expand_synonyms` appends
+the canonical form of every abbreviation or synonym found, so that "กทม." in a manual
+and "กรุงเทพมหานคร" in a question (or the other way round) share a token.
+Both work on text already passed through `normalize`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from knowledge.text.normalize import normalize
+
+TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "synonyms.tsv"
+
+
+@dataclass(frozen=True)
+class SynonymTable:
+    typos: dict[str, str]  # variant -> right word
+    synonyms: dict[str, str]  # variant (or canonical) -> canonical
+    typo_re: re.Pattern | None
+    syn_re: re.Pattern | None
+
+    def groups(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for variant, canonical in self.synonyms.items():
+            out.setdefault(canonical, []).append(variant)
+        return out
+
+
+def _pattern(variants: list[str]) -> re.Pattern | None:
+    if not variants:
+        return None
+    parts = []
+    for v in sorted(set(variants), key=len, reverse=True):
+        p = re.escape(v)
+        # ASCII words need word boundaries ("tor" must not match inside "director")
+        if v[:1].isascii() and v[:1].isalnum():
+            p = r"(?<![a-z0-9])" + p
+        if v[-1:].isascii() and v[-1:].isalnum():
+            p = p + r"(?![a-z0-9])"
+        parts.append(p)
+    return re.compile("|".join(parts))
+
+
+def parse_table(text: str) -> SynonymTable:
+    typos: dict[str, str] = {}
+    synonyms: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, canonical, variants = (line.split("\t") + ["", ""])[:3]
+        canonical = normalize(canonical)
+        items = [normalize(v) for v in variants.split("|") if v.strip()]
+        if kind == "typo":
+            for v in items:
+                if v != canonical:
+                    typos[v] = canonical
+        elif kind == "syn":
+            synonyms.setdefault(canonical, canonical)
+            for v in items:
+                synonyms.setdefault(v, canonical)
+    return SynonymTable(typos, synonyms, _pattern(list(typos)), _pattern(list(synonyms)))
+
+
+@lru_cache(maxsize=1)
+def load_table(path: str | None = None) -> SynonymTable:
+    return parse_table(Path(path or TABLE_PATH).read_text(encoding="utf-8"))
+
+
+def fix_typos(text: str, table: SynonymTable | None = None) -> str:
+    table = table or load_table()
+    if table.typo_re is None:
+        return text
+    return table.typo_re.sub(lambda m: table.typos[m.group(0)], text)
+
+
+def synonyms_in(text: str, table: SynonymTable | None = None) -> list[str]:
+    """Canonical forms of the abbreviations and synonyms found in `text`, in order."""
+    table = table or load_table()
+    if table.syn_re is None:
+        return []
+    seen: dict[str, None] = {}
+    for m in table.syn_re.finditer(text):
+        seen.setdefault(table.synonyms[m.group(0)], None)
+    return list(seen)
+
+
+def expand_synonyms(text: str, table: SynonymTable | None = None) -> str:
+    """Append the canonical form of every synonym found (the original text stays)."""
+    extra = [c for c in synonyms_in(text, table) if c not in text]
+    return text + (" " + " ".join(extra) if extra else "")

@@ -1,0 +1,153 @@
+"""Word and character tokens for the index and the queries (PyThaiNLP newmm).
+
+The dictionary is PyThaiNLP's `thai_words()` plus domain terms (knowledge/data/
+domain_words.txt, the synonym table, and titles mined from the corpus via
+`add_domain_words`), so that เงินยืมใช้ในราชการ or กุญแจเมือง stay whole; index-side
+tokens also carry the parts of such compounds so that partial questions still match.
+Terms are tone-insensitive (tone marks stripped after segmentation).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+from knowledge.text.normalize import short_be_years, strip_tones  # noqa: E402
+
+DOMAIN_PATH = Path(__file__).resolve().parent.parent / "data" / "domain_words.txt"
+
+# Politeness, particles and question words: they carry no weight in a search.
+STOPWORDS = frozenset(
+    strip_tones(w)
+    for w in """
+ครับ ค่ะ คะ คับ ครับผม จ้ะ จ้า จ๊ะ นะ นะคะ นะครับ ค่า ฮะ คร้าบ ขอบคุณ หน่อย ด้วย ที ทีนะ
+ขอทราบ ทราบ อยาก อยากรู้ อยากทราบ สอบถาม ถาม ขอถาม รบกวน ช่วย บอก แจ้ง ขอ เรียน
+อะไร อะไรบ้าง ยังไง อย่างไร ไหม มั้ย หรือเปล่า หรือไม่ เปล่า บ้าง เท่าไร เท่าไหร่ กี่ ใด ไหน
+ที่ไหน เมื่อไร เมื่อไหร่ ตอนไหน ทำไม ใคร คือ เป็น มี ได้ ให้ ของ การ และ หรือ กับ ใน ที่ ซึ่ง
+ว่า จะ ต้อง ก็ แล้ว ไป มา นี้ นั้น โดย จาก ถึง เพื่อ แก่ แต่ ความ ๆ ฯ ฯลฯ เรา ผม ดิฉัน หนู
+""".split()
+)
+
+_PUNCT_RE = re.compile(r"^[\s\W_]+$")
+_lock = threading.Lock()
+_domain_words: set[str] = set()
+_trie = None
+_base_trie = None
+
+
+def _load_domain_file() -> set[str]:
+    words = set()
+    for line in DOMAIN_PATH.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(line)
+    from knowledge.text.synonyms import load_table
+
+    for canonical in set(load_table().synonyms.values()):
+        if canonical and " " not in canonical and not canonical.isascii():
+            words.add(canonical)
+    return words
+
+
+def _build():
+    global _trie, _base_trie
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import dict_trie
+
+    base = set(thai_words())
+    if not _domain_words:
+        _domain_words.update(_load_domain_file())
+    _base_trie = dict_trie(base)
+    _trie = dict_trie(base | _domain_words)
+
+
+def get_trie():
+    if _trie is None:
+        with _lock:
+            if _trie is None:
+                _build()
+    return _trie
+
+
+def domain_words() -> frozenset[str]:
+    get_trie()
+    return frozenset(_domain_words)
+
+
+def add_domain_words(words) -> None:
+    """Register more domain terms (e.g. mined from the manuals' titles) and rebuild."""
+    global _trie
+    new = {w.strip() for w in words if w and w.strip() and " " not in w.strip()}
+    get_trie()
+    if new - _domain_words:
+        with _lock:
+            _domain_words.update(new)
+            _trie = None
+            _build()
+            word_tokens.cache_clear()
+            compound_parts.cache_clear()
+
+
+def _segment(text: str, trie) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=False)
+
+
+@lru_cache(maxsize=65536)
+def word_tokens(text: str) -> tuple[str, ...]:
+    """Segment normalised text into words (no spaces or punctuation, tones kept)."""
+    out = []
+    for tok in _segment(text, get_trie()):
+        tok = tok.strip().strip(".,:;()[]{}\"'“”‘’!?/")
+        if tok and not _PUNCT_RE.match(tok):
+            out.append(tok)
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The parts of a domain compound under the plain dictionary (else ())."""
+    if word not in _domain_words or len(word) < 4:
+        return ()
+    parts = tuple(p for p in _segment(word, _base_trie) if p.strip())
+    return parts if len(parts) > 1 else ()
+
+
+def is_stopword(term: str) -> bool:
+    return term in STOPWORDS
+
+
+def terms(text: str, *, parts: bool = False, keep_stopwords: bool = False) -> list[str]:
+    """Search terms of normalised text: tone-stripped words, stopwords dropped.
+
+    parts=True (index side) adds compound parts and short BE years (2568 -> 68).
+    """
+    out: list[str] = []
+    for tok in word_tokens(text):
+        term = strip_tones(tok)
+        if not term or (not keep_stopwords and term in STOPWORDS):
+            continue
+        out.append(term)
+        if parts:
+            for p in compound_parts(tok):
+                p = strip_tones(p)
+                if p not in STOPWORDS and len(p) > 1:
+                    out.append(p)
+    if parts:
+        out.extend(short_be_years(text))
+    return out
+
+
+def char_ngrams(text: str, n: int = 3) -> list[str]:
+    """Character n-grams of the tone-stripped text with spaces removed."""
+    s = strip_tones(text).replace(" ", "")
+    if len(s) < n:
+        return [s] if s else []
+    return [s[i : i + n] for i in range(len(s) - n + 1)]

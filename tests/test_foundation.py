@@ -1,0 +1,39 @@
+"""The foundation every topic stands on: UTC storage, Thai dates, the router."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from bot.clock import fiscal_year, thai_date, thai_datetime
+from bot.db.models import Officer
+from tests.conftest import OFFICER_ID
+
+
+def test_times_come_back_aware_utc_on_every_driver(app, officers):
+    bangkok_nine = datetime(2026, 1, 15, 9, 0, tzinfo=timezone(timedelta(hours=7)))
+    with app.sessions.begin() as session:
+        officer = session.scalar(select(Officer).where(Officer.line_user_id == OFFICER_ID))
+        officer.created_at = bangkok_nine
+    with app.sessions() as session:
+        stored = session.scalar(select(Officer.created_at).where(Officer.line_user_id == OFFICER_ID))
+    assert stored == bangkok_nine
+    assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+    assert stored.hour == 2
+
+
+def test_thai_dates_and_fiscal_year():
+    assert thai_date(date(2026, 1, 15)) == "15 ม.ค. 2569"
+    assert thai_datetime(datetime(2026, 1, 15, 7, 0, tzinfo=timezone.utc)) == "15 ม.ค. 2569 14.00 น."
+    assert fiscal_year(date(2025, 9, 30)) == 2568
+    assert fiscal_year(date(2025, 10, 1)) == 2569
+
+
+def test_cancel_with_nothing_open_is_polite(say):
+    replies = say("ยกเลิก")
+    assert replies and "ไม่มี" in replies[0].text
+
+
+def test_group_messages_without_trigger_are_ignored(say):
+    assert say("ยกเลิก", chat_type="group", addressed=False) == []

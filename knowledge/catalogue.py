@@ -1,0 +1,62 @@
+"""The Document catalogue of the five source manuals (doc ids "000" … "004")."""
+
+from __future__ import annotations
+
+from knowledge.model import Document
+
+SOURCES_DIR = "knowledge/sources"
+
+DOCUMENTS: dict[str, Document] = {
+    d.doc: d
+    for d in (
+        Document(
+            doc="000",
+            source=f"{SOURCES_DIR}/fao_operations_manual_2564.txt",
+            title="คู่มือการปฏิบัติงาน สำนักงานการต่างประเทศ ฉบับปรับปรุง พ.ศ. 2564",
+            short_title="คู่มือปฏิบัติงาน สกต. 2564",
+            unit="สำนักงานการต่างประเทศ สำนักปลัดกรุงเทพมหานคร",
+            year_be=2564,
+            kind="manual",
+        ),
+        Document(
+            doc="001",
+            source=f"{SOURCES_DIR}/fad_action_plan_2560.txt",
+            title="แผนปฏิบัติการประจำปี พ.ศ. ๒๕๖๐ กองการต่างประเทศ",
+            short_title="แผนปฏิบัติการ กต. 2560",
+            unit="กองการต่างประเทศ สำนักปลัดกรุงเทพมหานคร",
+            year_be=2560,
+            kind="action_plan",
+        ),
+        Document(
+            doc="002",
+            source=f"{SOURCES_DIR}/sdd_policy_planning_manual_2564.txt",
+            title="คู่มือการปฏิบัติงาน กองนโยบายและแผนงาน สำนักพัฒนาสังคม",
+            short_title="คู่มือปฏิบัติงาน กองนโยบายและแผนงาน สพส.",
+            unit="กองนโยบายและแผนงาน สำนักพัฒนาสังคม กรุงเทพมหานคร",
+            year_be=2564,
+            kind="manual",
+        ),
+        Document(
+            doc="003",
+            source=f"{SOURCES_DIR}/fao_performance_report_2564.txt",
+            title="แบบฟอร์มการรายงานผลการปฏิบัติราชการตามคำรับรอง ประจำปีงบประมาณ พ.ศ. 2564",
+            short_title="รายงานผลตามคำรับรอง สกต. 2564",
+            unit="สำนักงานการต่างประเทศ สำนักปลัดกรุงเทพมหานคร",
+            year_be=2564,
+            kind="results_report",
+        ),
+        Document(
+            doc="004",
+            source=f"{SOURCES_DIR}/fao_action_plan_2568.txt",
+            title="แผนปฏิบัติการประจำปี พ.ศ. 2568 สำนักงานการต่างประเทศ",
+            short_title="แผนปฏิบัติการ สกต. 2568",
+            unit="สำนักงานการต่างประเทศ สำนักปลัดกรุงเทพมหานคร",
+            year_be=2568,
+            kind="action_plan",
+        ),
+    )
+}
+
+
+def document_for_source(source: str) -> Document | None:
+    return next((d for d in DOCUMENTS.values() if d.source == source), None)

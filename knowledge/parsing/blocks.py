@@ -1,0 +1,165 @@
+"""Generic block parser: headings → parts, prose → paragraphs, TSV rows → table rows.
+
+Used for everything that is not a catalogued procedure/project/KPI: forewords, summaries,
+definitions, duties, budget tables, evaluation tables… Lines already claimed by a
+specialised parser are skipped. A repeated table header (page break) is dropped; a row
+whose first cell is empty continues the previous row.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.parsing.text import clean_cell, clean_inline, is_blank, strip_heading
+from knowledge.parsing.tree import TreeBuilder
+
+_HEADING_RE = re.compile(r"^\s*(#{1,6})\s+\S")
+_BOLD_RE = re.compile(r"^\s*\*\*[^*\t]{2,200}\*\*\s*$")
+_DIGIT_RE = re.compile(r"[0-9๐-๙]")
+_MONEY_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙-]*)?-?\s*(?:บาท)?$")
+_NAME_HINTS = ("ชื่อ", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "มาตรการ", "KR", "หน่วยงาน", "เรื่อง", "คำ")
+
+
+def _heading_level(line: str) -> int | None:
+    m = _HEADING_RE.match(line)
+    if m:
+        return len(m.group(1))
+    if _BOLD_RE.match(line):
+        return 4
+    return None
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) < 2:
+        return False
+    if any(len(c) > 70 or "<" in c for c in filled):
+        return False
+    return not _DIGIT_RE.search(filled[0]) and sum(bool(_DIGIT_RE.search(c)) for c in filled) <= 1
+
+
+def row_text(header: list[str] | None, cells: list[str]) -> tuple[str, str]:
+    """(title, readable text) of one table row."""
+    clean = [clean_inline(c) for c in cells]
+    names = [clean_inline(h) for h in header] if header else []
+    title = ""
+    pairs: list[str] = []
+    for i, value in enumerate(clean):
+        if not value:
+            continue
+        label = names[i] if i < len(names) else ""
+        if not title and label and any(h in label for h in _NAME_HINTS) and not _MONEY_RE.match(value):
+            title = value
+        if label and "งบประมาณ" in label and _MONEY_RE.match(value):
+            pairs.append(f"{label} {value}" + ("" if "บาท" in value else " บาท"))
+        elif label and label != value:
+            pairs.append(f"{label}: {value}")
+        else:
+            pairs.append(value)
+    if not title:
+        title = next((v for v in clean if v and not _MONEY_RE.match(v) and len(v) > 3), clean[0] if clean else "")
+    if len(title) > 120:
+        title = title[:117] + "…"
+    return title, "\n".join(pairs)
+
+
+def parse_blocks(
+    tb: TreeBuilder,
+    root: str,
+    first: int,
+    last: int,
+    claimed: set[int],
+    id_prefix: str,
+    toc_ranges: list[tuple[int, int]] = (),
+    key: str | None = None,
+) -> None:
+    """Add part/paragraph/table_row/toc sections for the unclaimed lines of [first, last]."""
+    lines = tb.lines
+    stack: list[tuple[int, str]] = []  # (level, section id)
+    seen_headings: set[str] = set()
+    header: list[str] | None = None
+    last_row: str | None = None
+    para: str | None = None
+    prev_tab = False
+    counter = 0
+    toc_lines = {n for a, b in toc_ranges for n in range(a, b + 1)}
+
+    def parent() -> str:
+        return stack[-1][1] if stack else root
+
+    for a, b in toc_ranges:
+        span = tb.tight(a, b)
+        if span:
+            body = tb.text_of(*span)
+            tb.add(f"{id_prefix}/toc/{a}", "toc", "สารบัญ", body, [tb.span(*span)], root, searchable=False)
+
+    for n in range(first, last + 1):
+        if n in claimed or n in toc_lines:
+            para = None
+            prev_tab = False
+            continue
+        line = lines[n - 1]
+        if is_blank(line):
+            para = None
+            continue
+        counter += 1
+        level = _heading_level(line)
+        if level is not None and "\t" not in line:
+            title = strip_heading(line)
+            para = None
+            header = None
+            last_row = None
+            prev_tab = False
+            if not title:
+                continue
+            norm = re.sub(r"\s+", "", title)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            repeated = norm in seen_headings
+            seen_headings.add(norm)
+            sec = tb.add(
+                f"{id_prefix}/part/{n}", "part", title, title, [tb.span(n, n)], parent(), key=key,
+                searchable=not repeated,
+            )
+            stack.append((level, sec.id))
+            continue
+        if "\t" in line:
+            cells = line.split("\t")
+            para = None
+            if not any(c.strip() for c in cells):
+                continue
+            stripped = [c.strip() for c in cells]
+            if header is not None and [c for c in stripped if c] == [c for c in header if c.strip()]:
+                prev_tab = True
+                continue  # repeated header after a page break
+            if not prev_tab and _looks_like_header(cells):
+                header = stripped
+                prev_tab = True
+                last_row = None
+                continue
+            prev_tab = True
+            if not stripped[0] and last_row is not None and any(stripped[1:]):
+                row = tb.sections[last_row]
+                _, more = row_text(header, cells)
+                row.text = row.text + "\n" + more
+                row.spans[0] = tb.span(row.spans[0].first, n)
+                continue
+            title, text = row_text(header, cells)
+            if not text:
+                continue
+            sec = tb.add(f"{id_prefix}/row/{n}", "table_row", title, text, [tb.span(n, n)], parent(), key=key)
+            last_row = sec.id
+            continue
+        prev_tab = False
+        text = clean_cell(line)
+        if not text:
+            continue
+        if para is not None:
+            sec = tb.sections[para]
+            sec.text += "\n" + text
+            sec.spans[0] = tb.span(sec.spans[0].first, n)
+            continue
+        title_base = tb.sections[parent()].title if stack else ""
+        title = title_base or text.split("\n")[0][:80]
+        sec = tb.add(f"{id_prefix}/p/{n}", "paragraph", title, text, [tb.span(n, n)], parent(), key=key)
+        para = sec.id

@@ -223,8 +223,19 @@ def fallback_corpus() -> Corpus:
 
 
 def load_any_corpus() -> Corpus:
+    """The parsed corpus; the line-level fallback if the parser is missing or fails."""
+    import logging
+    import os
+
+    if os.environ.get("KNOWLEDGE_FALLBACK_CORPUS") == "1":
+        return fallback_corpus()
     try:
         from knowledge.corpus import load_corpus  # the parser engineer's module
-    except ImportError:
+
+        corpus = load_corpus()
+        if not corpus.sections:
+            raise ValueError("empty corpus")
+        return corpus
+    except Exception as exc:  # noqa: BLE001 - never leave the bot without an index
+        logging.getLogger(__name__).warning("parsed corpus unavailable (%s); using line fallback", exc)
         return fallback_corpus()
-    return load_corpus()

@@ -112,7 +112,7 @@ def looks_like_wrong_layout(text: str, known: "set[str] | None" = None) -> bool:
         return True
     from knowledge.text.tokenize import word_tokens
 
-    toks = [t for t in word_tokens(normalize(converted)) if t]
+    toks = [strip_tones(t) for t in word_tokens(normalize(converted)) if t]
     if not toks:
         return False
     hits = sum(t in known for t in toks)

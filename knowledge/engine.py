@@ -1,0 +1,222 @@
+"""The engine every request shares: corpus + index, cached on disk by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.index import REPO_ROOT, SOURCES_DIR, Index, build_index, load_any_corpus
+from knowledge.model import Corpus, Section
+from knowledge.search import Scored, analyse, score, smalltalk_kind
+
+CACHE_VERSION = "1"
+CODE_GLOBS = ("knowledge/*.py", "knowledge/text/*.py", "knowledge/parsing/*.py", "knowledge/data/*")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    section_id: str
+    title: str
+    text: str
+    source: str
+    lines: tuple[int, int]
+    score: float
+    key: str | None
+    doc: str
+
+
+@dataclass(slots=True)
+class SearchResult:
+    query: str
+    took_ms: float
+    confident: bool
+    hits: list[Hit] = field(default_factory=list)
+
+
+# --- confidence -----------------------------------------------------------------------
+# Calibrated on tests/data/questions.jsonl vs tests/data/unanswerable.jsonl
+# (benchmarks/search_bench.py prints the rates).
+MIN_SCORE = 0.30
+MIN_COVERAGE = 0.5
+
+
+def is_confident(results: list[Scored]) -> bool:
+    if not results:
+        return False
+    top = results[0]
+    if top.fuzzy_only:
+        return False
+    return top.coverage >= MIN_COVERAGE and top.score >= MIN_SCORE
+
+
+def cache_key() -> str:
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for path in sorted(SOURCES_DIR.glob("*.txt")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    for pattern in CODE_GLOBS:
+        for path in sorted(REPO_ROOT.glob(pattern)):
+            if path.is_file():
+                h.update(str(path.relative_to(REPO_ROOT)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()[:24]
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("KNOWLEDGE_CACHE_DIR")
+    return Path(env) if env else REPO_ROOT / "var" / "cache" / "knowledge"
+
+
+class Engine:
+    def __init__(self, corpus: Corpus, index: Index):
+        self.corpus = corpus
+        self.index = index
+        self._by_key = {}
+        for s in corpus.sections.values():
+            if s.key and s.kind in {"procedure", "project", "kpi"}:
+                self._by_key.setdefault(s.key, s)
+        from knowledge.text.tokenize import add_domain_words
+
+        add_domain_words(index.extra.get("domain_words", ()))
+
+    # --- construction ---
+    @classmethod
+    def build(cls, corpus: Corpus | None = None) -> "Engine":
+        corpus = corpus or load_any_corpus()
+        from knowledge.text.tokenize import add_domain_words
+
+        words = mine_domain_words(corpus)
+        add_domain_words(words)
+        index = build_index(corpus)
+        index.extra["domain_words"] = sorted(words)
+        return cls(corpus, index)
+
+    @classmethod
+    def load(cls, use_cache: bool = True) -> "Engine":
+        if not use_cache:
+            return cls.build()
+        key = cache_key()
+        path = cache_dir() / f"engine-{key}.pickle"
+        if path.exists():
+            try:
+                with path.open("rb") as fh:
+                    corpus, index = pickle.load(fh)
+                return cls(corpus, index)
+            except Exception:  # a stale or partial cache is rebuilt
+                pass
+        engine = cls.build()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as fh:
+                pickle.dump((engine.corpus, engine.index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+            for old in path.parent.glob("engine-*.pickle"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return engine
+
+    # --- lookups ---
+    def section(self, section_id: str) -> Section:
+        return self.corpus.sections[section_id]
+
+    def procedure(self, key: str) -> Section | None:
+        return self._by_key.get(key)
+
+    def document(self, doc: str):
+        return self.corpus.documents.get(doc)
+
+    def steps_text(self, section_id: str) -> str:
+        from knowledge.answer import format_steps
+
+        section = self.section(section_id)
+        steps = section.steps
+        if not steps and section.key:
+            owner = self.procedure(section.key)
+            steps = owner.steps if owner else []
+            if not steps and owner:
+                for child in self.corpus.children(owner):
+                    if child.steps:
+                        steps = child.steps
+                        break
+        return "\n".join(format_steps(steps))
+
+    # --- search ---
+    def _rank(self, query: str, top: int):
+        q = analyse(self.index, query)
+        return q, score(self.index, q, top=top)
+
+    def search(self, query: str, top: int = 5) -> SearchResult:
+        t0 = time.perf_counter()
+        if smalltalk_kind(query):
+            return SearchResult(query, (time.perf_counter() - t0) * 1000, False, [])
+        _, ranked = self._rank(query, max(top, 1))
+        hits = [self._hit(s) for s in ranked[:top]]
+        return SearchResult(query, (time.perf_counter() - t0) * 1000, is_confident(ranked), hits)
+
+    def _hit(self, s: Scored) -> Hit:
+        section = self.corpus.sections[s.unit.sid]
+        from knowledge.answer import display_text
+
+        return Hit(
+            section_id=section.id, title=section.title, text=display_text(section), source=s.unit.source,
+            lines=s.unit.lines, score=round(s.score, 4), key=section.key, doc=section.doc,
+        )
+
+    def find_procedure(self, query: str) -> Section | None:
+        """The best procedure/project/KPI for a short description (sum of passage scores per key)."""
+        _, ranked = self._rank(query, 20)
+        totals: dict[str, float] = {}
+        for rank, s in enumerate(ranked):
+            if s.unit.key and s.unit.key in self._by_key:
+                totals[s.unit.key] = totals.get(s.unit.key, 0.0) + s.score / (1 + 0.3 * rank)
+        if not totals:
+            return None
+        return self._by_key[max(totals, key=totals.get)]
+
+    def answer(self, query: str):
+        from knowledge.answer import build_answer
+
+        return build_answer(self, query)
+
+
+def mine_domain_words(corpus: Corpus) -> set[str]:
+    """Procedure / project titles and aliases that are single Thai runs become dictionary words."""
+    import re
+
+    from knowledge.text.normalize import normalize
+
+    words = set()
+    for s in corpus.sections.values():
+        if s.kind not in {"procedure", "project", "kpi"}:
+            continue
+        for name in [s.title, *s.aliases]:
+            n = normalize(name)
+            n = re.sub(r"^[\d.\s]*(กระบวนการ|กระบวนงาน)?\s*", "", n)
+            for chunk in re.findall(r"[\u0e01-\u0e4e]{6,30}", n):
+                if chunk.startswith("การ") and len(chunk) > 9:
+                    chunk = chunk[3:]
+                if 6 <= len(chunk) <= 24:
+                    words.add(chunk)
+    return words
+
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> Engine:
+    """The shared engine, built (or loaded from the cache) once per process."""
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = Engine.load()
+    return _engine

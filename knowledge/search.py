@@ -1,0 +1,194 @@
+"""Ranking: word BM25F + character trigrams + typo-tolerant expansion, then a rerank
+with phrase/title boosts and the passage type the question asks for (intent)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from knowledge.index import K1, Index, Unit
+from knowledge.text.normalize import fix_keyboard_layout, normalize, strip_tones
+from knowledge.text.synonyms import fix_typos, synonyms_in
+from knowledge.text.tokenize import STOPWORDS, char_ngrams, terms
+
+# --- intents ------------------------------------------------------------------------
+
+INTENT_PATTERNS = {
+    "steps": r"ขั้นตอน|ทำอย่างไร|ทำยังไง|ต้องทำอะไร|วิธีการ|วิธี|กระบวนการ|กระบวนงาน|ขั้นแรก|เริ่มจาก|ลำดับ|how to|workflow|flow",
+    "duration": r"กี่วัน|กี่ชั่วโมง|กี่นาที|กี่เดือน|กี่สัปดาห์|ภายใน|นานเท่า|นานไหม|ระยะเวลา|เมื่อไร|เมื่อไหร่|กำหนดส่ง|กำหนดเวลา|ใช้เวลา|deadline|ล่วงหน้า|ก่อนวัน|วันทำการ",
+    "role": r"ใคร|ผู้รับผิดชอบ|รับผิดชอบ|หน่วยงานใด|หน่วยงานไหน|ฝ่ายไหน|ฝ่ายใด|ลงนาม|เซ็น|ผู้อนุมัติ|อนุมัติ|ผู้มีอำนาจ",
+    "forms": r"เอกสาร|แบบฟอร์ม|ฟอร์ม|หลักฐาน|ต้องใช้อะไร|ต้องเตรียมอะไร|แนบ|form",
+    "framework": r"ระเบียบ|กฎหมาย|ข้อบังคับ|พ\.ร\.บ|พระราชบัญญัติ|ข้อบัญญัติ|อ้างอิง|กรอบแนวคิด|หนังสือสั่งการ|มติ",
+    "budget": r"งบ|เท่าไร|เท่าไหร่|กี่บาท|บาท|วงเงิน|ค่าใช้จ่าย|budget",
+}
+_INTENT_RES = {k: re.compile(v) for k, v in INTENT_PATTERNS.items()}
+
+# passage kinds that best answer each intent (multiplicative boosts)
+INTENT_KINDS = {
+    "steps": {"steps": 1.35, "step": 1.15, "flowchart": 1.1, "procedure": 1.2},
+    "duration": {"step": 1.2, "steps": 1.25, "requirements": 1.15, "framework": 1.0, "procedure": 1.1},
+    "role": {"step": 1.2, "steps": 1.25, "procedure": 1.1},
+    "forms": {"steps": 1.15, "step": 1.15, "requirements": 1.1},
+    "framework": {"framework": 1.35, "requirements": 1.1},
+    "budget": {"project": 1.2, "table_row": 1.1, "kpi": 1.05},
+}
+
+
+def detect_intents(text: str) -> set[str]:
+    t = normalize(text)
+    return {k for k, r in _INTENT_RES.items() if r.search(t)}
+
+
+# --- small talk ---------------------------------------------------------------------
+
+_GREETING_RE = re.compile(r"^(สวัสดี|หวัดดี|ดีค่ะ|ดีครับ|ดีจ้า|hello|hi|hey|ทัก|อรุณสวัสดิ์|ราตรีสวัสดิ์)")
+_THANKS_RE = re.compile(r"^(ขอบคุณ|ขอบใจ|thank|thx|ty|ขอบพระคุณ|โอเค|ok|okay|ได้เลย|รับทราบ|เข้าใจแล้ว)")
+_SMALL_FILLER = set("ครับ ค่ะ คะ คับ จ้า จ้ะ นะ มาก มากๆ ๆ เลย หน่อย ทุกคน ท่าน ตอนเช้า ตอนเย็น ค่า ค้าบ ครับผม".split())
+
+
+def smalltalk_kind(text: str) -> str | None:
+    """"empty" | "greeting" | "thanks" | None (a real question)."""
+    t = normalize(text)
+    letters = re.sub(r"[^\u0e01-\u0e4ea-z0-9]", "", t)
+    if not letters:
+        return "empty"
+    for kind, rx in (("greeting", _GREETING_RE), ("thanks", _THANKS_RE)):
+        m = rx.match(t)
+        if m:
+            rest = t[m.end():]
+            from knowledge.text.tokenize import word_tokens
+
+            leftover = [w for w in word_tokens(rest) if w not in _SMALL_FILLER and strip_tones(w) not in STOPWORDS and re.search(r"[\u0e01-\u0e4ea-z0-9]", w)]
+            if len("".join(leftover)) <= 3:
+                return kind
+    return None
+
+
+# --- query analysis -----------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str  # normalised, typos fixed
+    content: list[str]  # content terms typed by the user (tone-stripped)
+    weighted: dict[str, float]  # term -> query weight (incl. synonyms and fuzzy)
+    fuzzy: dict[str, tuple[str, float]] = field(default_factory=dict)  # typed -> (vocab term, sim)
+    ngrams: list[str] = field(default_factory=list)
+    intents: set[str] = field(default_factory=set)
+    layout_fixed: bool = False
+
+
+SYN_WEIGHT = 0.7
+FUZZY_CUTOFF = 75.0
+
+
+def analyse(index: Index, raw: str) -> Query:
+    fixed = fix_keyboard_layout(raw, set(index.words))
+    text = fix_typos(normalize(fixed))
+    content = terms(text, parts=True)
+    weighted: dict[str, float] = {}
+    for t in content:
+        weighted[t] = max(weighted.get(t, 0.0), 1.0)
+    for canonical in synonyms_in(text):
+        for t in terms(canonical, parts=False):
+            weighted.setdefault(t, SYN_WEIGHT)
+    fuzzy: dict[str, tuple[str, float]] = {}
+    for t in dict.fromkeys(content):
+        if t in index.words or len(t) < 4 or t.isdigit():
+            continue
+        for match, sim, _ in process.extract(t, index.vocab, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_CUTOFF):
+            w = 0.8 * (sim / 100.0) ** 2
+            if w > weighted.get(match, 0.0):
+                weighted[match] = w
+                fuzzy.setdefault(t, (match, sim))
+    ngram_src = "".join(t for t in content if not t.isdigit())
+    return Query(
+        raw=raw, text=text, content=list(dict.fromkeys(content)), weighted=weighted, fuzzy=fuzzy,
+        ngrams=char_ngrams(ngram_src) if len(ngram_src) >= 3 else [],
+        intents=detect_intents(text), layout_fixed=fixed != raw,
+    )
+
+
+# --- scoring ------------------------------------------------------------------------
+
+W_WORD, W_NGRAM = 0.6, 0.4
+CANDIDATES = 60
+
+
+@dataclass
+class Scored:
+    unit: Unit
+    i: int
+    score: float
+    base: float
+    coverage: float  # share of the typed content terms the passage contains
+    fuzzy_only: bool
+
+
+def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
+    scores = np.zeros(n, np.float32)
+    for t, qw in weights.items():
+        p = table.get(t)
+        if p is not None:
+            scores[p.idx] += qw * p.w
+    return scores
+
+
+def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
+    n = index.n
+    if not q.weighted and not q.ngrams:
+        return []
+    word = _accumulate(n, index.words, q.weighted)
+    word_max = sum(qw * index.idf.get(t, 0.0) * (K1 + 1) for t, qw in q.weighted.items()) or 1.0
+    from collections import Counter
+
+    ngc = Counter(q.ngrams)
+    ng = _accumulate(n, index.ngrams, ngc)
+    ng_max = sum(c * index.ng_idf.get(g, 0.0) * 2.0 for g, c in ngc.items()) or 1.0
+    base = W_WORD * word / word_max + W_NGRAM * ng / ng_max
+    k = min(CANDIDATES, n)
+    cand = np.argpartition(-base, k - 1)[:k] if n > k else np.arange(n)
+    content = [t for t in q.content if not t.isdigit() or len(t) >= 2]
+    pairs = [a + b for a, b in zip(content, content[1:])]
+    out: list[Scored] = []
+    for i in cand:
+        b = float(base[i])
+        if b <= 0:
+            continue
+        u = index.units[i]
+        s = b
+        # coverage of typed terms (directly, via a synonym or via a fuzzy match)
+        covered = 0
+        fuzzy_hits = 0
+        for t in content:
+            if t in u.term_set:
+                covered += 1
+            elif t in q.fuzzy and q.fuzzy[t][0] in u.term_set:
+                covered += 0.7
+                fuzzy_hits += 1
+        cov = covered / len(content) if content else 0.0
+        s *= 0.75 + 0.25 * cov
+        # phrase and title matches
+        ph = sum(1 for p in pairs if len(p) >= 4 and (p in u.norm_text or p in u.norm_title))
+        if pairs:
+            s += 0.08 * min(ph, 3)
+        if content:
+            in_title = sum(1 for t in content if len(t) >= 2 and t in u.norm_title)
+            s += 0.12 * in_title / len(content)
+        for intent in q.intents:
+            boost = INTENT_KINDS.get(intent, {}).get(u.kind)
+            if boost:
+                s *= boost
+        if "duration" in q.intents and u.has_duration:
+            s *= 1.1
+        if "role" in q.intents and u.has_role:
+            s *= 1.05
+        if "forms" in q.intents and u.has_forms:
+            s *= 1.05
+        out.append(Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered))
+    out.sort(key=lambda x: -x.score)
+    return out[:top]

@@ -50,7 +50,7 @@ def row_text(header: list[str] | None, cells: list[str]) -> tuple[str, str]:
         label = names[i] if i < len(names) else ""
         if not title and label and any(h in label for h in _NAME_HINTS) and not _MONEY_RE.match(value):
             title = value
-        if label and "งบประมาณ" in label and _MONEY_RE.match(value):
+        if label and ("งบประมาณ" in label or "ประมาณการ" in label) and _MONEY_RE.match(value):
             pairs.append(f"{label} {value}" + ("" if "บาท" in value else " บาท"))
         elif label and label != value:
             pairs.append(f"{label}: {value}")
@@ -123,6 +123,8 @@ def parse_blocks(
             )
             stack.append((level, sec.id))
             continue
+        if "\t" in line and not any(c.strip() for c in line.split("\t")[1:]):
+            line = line.split("\t")[0]  # key : value line padded with tabs
         if "\t" in line:
             cells = line.split("\t")
             para = None

@@ -1,0 +1,73 @@
+"""001 (action plan 2560) and 004 (action plan 2568): measures, projects, budgets, KPIs/KRs.
+
+Generic blocks plus the catalogue overlay (see overlay.py). 001's Gantt rows (arrows in
+month columns) are rewritten into readable schedules ("ช่วงเวลา: ธ.ค. ๒๕๕๙ – ม.ค. ๒๕๖๐"),
+and the year/month header rows of every Gantt are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.model import Section
+from knowledge.parsing.overlay import build_overlay
+from knowledge.parsing.text import clean_inline
+
+MONTHS_2560 = [
+    "ต.ค. ๒๕๕๙", "พ.ย. ๒๕๕๙", "ธ.ค. ๒๕๕๙", "ม.ค. ๒๕๖๐", "ก.พ. ๒๕๖๐", "มี.ค. ๒๕๖๐",
+    "เม.ย. ๒๕๖๐", "พ.ค. ๒๕๖๐", "มิ.ย. ๒๕๖๐", "ก.ค. ๒๕๖๐", "ส.ค. ๒๕๖๐", "ก.ย. ๒๕๖๐",
+]
+_ARROW_RE = re.compile("[←→↔]")
+_MONTH_ROW_RE = re.compile(r"^(?:[\s|]*)(?:ต\.ค\.|พ\.ศ\.)")
+
+
+def gantt_text(line: str) -> str | None:
+    """A Gantt step row → "step (ร้อยละ x, สะสม y) ช่วงเวลา: first – last month"."""
+    cells = line.split("\t")
+    if len(cells) < 5 or not _ARROW_RE.search("".join(cells[3:])):
+        return None
+    months = [i - 3 for i, c in enumerate(cells) if i >= 3 and _ARROW_RE.search(c)]
+    months = [m for m in months if 0 <= m < 12] or [0]
+    step = clean_inline(cells[0])
+    share, cumulative = clean_inline(cells[1]), clean_inline(cells[2])
+    when = MONTHS_2560[months[0]] if months[0] == months[-1] else f"{MONTHS_2560[months[0]]} – {MONTHS_2560[months[-1]]}"
+    extra = ", ".join(x for x in (share, f"สะสม {cumulative}" if cumulative else "") if x)
+    return f"{step} ({extra}) ช่วงเวลา: {when}" if extra else f"{step} ช่วงเวลา: {when}"
+
+
+def _fix_gantt(sections: dict[str, Section], lines: tuple[str, ...]) -> dict[str, Section]:
+    drop = set()
+    for s in sections.values():
+        if s.kind != "table_row":
+            continue
+        raw = lines[s.spans[0].first - 1]
+        text = gantt_text(raw)
+        if text:
+            s.text = text
+            continue
+        if _MONTH_ROW_RE.match(s.text) or re.match(r"^(?:ต\.ค\.|พ\.ศ\.)", clean_inline(raw)):
+            drop.add(s.id)
+    for sid in drop:
+        s = sections.pop(sid)
+        if s.parent in sections:
+            sections[s.parent].children.remove(sid)
+    return sections
+
+
+def _text_ranges_001(entry: dict, ranges: list[list[int]]) -> list[list[int]]:
+    # projects: the measure-table row and the budget-summary row (not the shared KPI row or the Gantt)
+    if entry["code"].startswith(("PRJ", "ACT")):
+        return ranges[:2]
+    return ranges
+
+
+def parse_001() -> dict[str, Section]:
+    from knowledge.parsing.text import read_lines
+    from knowledge.catalogue import DOCUMENTS
+
+    sections = build_overlay("001", toc_ranges=[(13, 20)], text_ranges=_text_ranges_001)
+    return _fix_gantt(sections, read_lines(DOCUMENTS["001"].source))
+
+
+def parse_004() -> dict[str, Section]:
+    return build_overlay("004", toc_ranges=[(16, 38)])

@@ -1,0 +1,101 @@
+"""Catalogue overlay for the plan/report documents (001, 003, 004).
+
+The whole document is first parsed by the generic block parser (parts, paragraphs, table
+rows, so every line can be cited). Then every catalogued project / KPI / measure gets one
+keyed Section whose spans are the registry's line ranges (primary first) and whose text is
+the clean text of those ranges, so "by name" questions land on one cohesive passage.
+Generic rows that lie inside an item's primary range are re-parented under it and share
+its key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from knowledge.catalogue import DOCUMENTS
+from knowledge.model import Section
+from knowledge.parsing.blocks import parse_blocks
+from knowledge.parsing.registry import REGISTRY
+from knowledge.parsing.text import clean_inline
+from knowledge.parsing.tree import TreeBuilder
+
+_THAI_RE = re.compile("[\u0e01-\u0e4e]")
+MAX_TEXT = 2500
+
+# kind of catalogue item → Section.kind (by_key looks up procedure/project/kpi)
+_KIND = {"project": "project", "kpi": "kpi", "measure": "project", "paragraph": "kpi", "procedure": "procedure"}
+
+
+def item_title(tb: TreeBuilder, entry: dict, first: int) -> str:
+    name = re.sub(r"\[[^\]]*\]", "", entry["name"]).replace("…", " ").strip()
+    name = re.sub(r"\s+", " ", name)
+    if _THAI_RE.search(name) and "→" not in name:
+        return name
+    line = clean_inline(tb.lines[first - 1].split("\t")[0]) or clean_inline(tb.lines[first - 1])
+    return line[:120] or name
+
+
+def build_overlay(
+    doc: str,
+    toc_ranges: list[tuple[int, int]] = (),
+    primary: Callable[[dict, list[list[int]]], int] = lambda e, r: 0,
+    text_ranges: Callable[[dict, list[list[int]]], list[list[int]]] | None = None,
+    extra: Callable[[TreeBuilder, str, Section], None] | None = None,
+) -> dict[str, Section]:
+    d = DOCUMENTS[doc]
+    tb = TreeBuilder(doc, d.source)
+    n = len(tb.lines)
+    root = tb.add(doc, "document", d.title, "", [tb.span(1, n)], None, searchable=False).id
+    parse_blocks(tb, root, 1, n, set(), doc, list(toc_ranges))
+    generic = [s for s in tb.sections.values() if s.kind in {"paragraph", "table_row"}]
+    taken: set[str] = set()
+    for entry in (e for e in REGISTRY if e["doc"] == doc):
+        ranges = [[a, min(b, n)] for a, b in entry["ranges"] if 1 <= a <= n]
+        if not ranges:
+            continue
+        p = primary(entry, ranges)
+        ordered = [ranges[p]] + [r for i, r in enumerate(ranges) if i != p]
+        spans = []
+        for a, b in ordered:
+            t = tb.tight(a, b)
+            if t and tb.span(*t) not in spans:
+                spans.append(tb.span(*t))
+        if not spans:
+            continue
+        chosen = text_ranges(entry, ordered) if text_ranges else ordered
+        body = []
+        for a, b in chosen:
+            t = tb.tight(a, b)
+            if not t:
+                continue
+            inside = [g.text for g in generic if t[0] <= g.spans[0].first and g.spans[0].last <= t[1]]
+            part = "\n".join(inside) if inside else tb.text_of(*t)
+            if part and part not in body:
+                body.append(part)
+        text = "\n".join(body)
+        if len(text) > MAX_TEXT:
+            text = text[: MAX_TEXT - 1] + "…"
+        title = item_title(tb, entry, spans[0].first)
+        facets = {k: str(entry[k]) for k in ("budget", "target", "gloss", "context") if entry.get(k)}
+        if entry["kind"] in {"measure", "paragraph"}:
+            facets["type"] = entry["kind"] if entry["kind"] == "measure" else "plan_element"
+        item = tb.add(
+            f"{doc}/{entry['code']}", _KIND[entry["kind"]], title, text or title, spans, root, key=entry["key"],
+            facets=facets,
+        )
+        own = [(sp.first, sp.last) for i, sp in enumerate(spans) if i == 0 or sp.last > sp.first]
+        for s in generic:
+            if s.id in taken or tb.sections[s.parent].kind not in {"part", "document"}:
+                continue
+            if any(a <= s.spans[0].first and s.spans[0].last <= b and b > a for a, b in own):
+                tb.sections[s.parent].children.remove(s.id)
+                s.parent = item.id
+                s.key = entry["key"]
+                if not s.title.startswith(title):
+                    s.title = f"{title} – {s.title}"
+                item.children.append(s.id)
+                taken.add(s.id)
+        if extra:
+            extra(tb, entry["code"], item)
+    return tb.ordered(root)

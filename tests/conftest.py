@@ -27,6 +27,8 @@ from handlers.replies import Reply
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
+pytest_plugins = ["tests.fake_line"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ADMIN_ID = "U" + "a" * 32
 OFFICER_ID = "U" + "b" * 32

@@ -60,3 +60,36 @@ DOCUMENTS: dict[str, Document] = {
 
 def document_for_source(source: str) -> Document | None:
     return next((d for d in DOCUMENTS.values() if d.source == source), None)
+
+
+def catalogue_keys() -> list[dict]:
+    """Every catalogued procedure/project/KPI: key, doc, Thai name, primary line span.
+
+    Written to tests/data/catalogue_keys.json by `python -m knowledge.catalogue`.
+    """
+    import re
+
+    from knowledge.corpus import load_corpus
+    from knowledge.parsing.registry import REGISTRY
+
+    corpus = load_corpus()
+    out = []
+    for e in REGISTRY:
+        section = corpus.sections.get(f"{e['doc']}/{e['code']}")
+        if section is None:
+            continue
+        name = e["name"]
+        if not re.search("[\u0e01-\u0e4e]", name) or (e["doc"] == "000" and "." in e["code"]):
+            name = section.title
+        out.append({"key": e["key"], "doc": e["doc"], "name": name, "lines": section.span.as_list()})
+    return out
+
+
+if __name__ == "__main__":
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "data" / "catalogue_keys.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(catalogue_keys(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}")

@@ -149,6 +149,8 @@ def parse_blocks(
             title, text = row_text(header, cells)
             if not text:
                 continue
+            if not title or _MONEY_RE.match(title):
+                title = (tb.sections[parent()].title if stack else "") or text.split("\n")[0][:80]
             sec = tb.add(f"{id_prefix}/row/{n}", "table_row", title, text, [tb.span(n, n)], parent(), key=key)
             last_row = sec.id
             continue

@@ -50,11 +50,35 @@ def unit_of(code: str) -> tuple[str, str, str, tuple[int, int]]:
     return next(u for u in UNITS if u[0] == letters)
 
 
+# obvious misprints fixed in display titles (the printed form stays in `aliases`)
+TITLE_FIXES = {
+    "พัฒนาคูคลอง": "พัฒนาบุคลากร",
+    "ยกย่องเอกสาร": "ยกร่างเอกสาร",
+    "เมืองที่เมืองน้อง": "เมืองพี่เมืองน้อง",
+    "เลื่อนขึ้นเงินเดือน": "เลื่อนขั้นเงินเดือน",
+    "วิดิทัศน์": "วีดิทัศน์",
+    "เมืองพี่น้องเมืองน้อง": "เมืองพี่เมืองน้อง",
+}
+
+
+def fix_title(title: str) -> str:
+    for wrong, right in TITLE_FIXES.items():
+        title = title.replace(wrong, right)
+    return title
+
+
 def title_from(line: str) -> str:
     """Procedure name from a numbered title line ("### ๔. กระบวนการ พิธีมอบกุญแจเมือง")."""
     text = strip_heading(line)
     text = _TITLE_NUM_RE.sub("", text).strip(" .:")
+    text = re.sub(r"^(?:ย่อย\s*)?ที่\s*[๐-๙0-9]+\s*", "", text).strip(" .:")
     return text
+
+
+def _good_alias(text: str) -> bool:
+    return len(re.findall("[\u0e01-\u0e4e]", text)) >= 6 and not text.startswith(("-", "(")) and text not in {
+        u[2] for u in UNITS
+    } and text != "ฝ่ายบริหารงานทั่วไป"
 
 
 def _first_title(tb: TreeBuilder, first: int, last: int) -> tuple[str, int] | None:
@@ -211,17 +235,19 @@ def _procedure(tb: TreeBuilder, e: dict, codes: set[str], unit_ids: dict[str, st
     pid = f"{DOC}/{code}"
 
     found = _first_title(tb, *parts["St"]) if "St" in parts else None
-    title = found[0] if found else e["name"]
+    title = fix_title(found[0]) if found else e["name"]
+    if parent_code and len(title) < 45 and pid != parent:
+        title = f"{tb.sections[parent].title} – {title}"
     if code.startswith(("C3.", "PL1.", "PL4.", "PL5.")) and found is None:
         title = e.get("alias") or e["name"]
     aliases: list[str] = []
-    for cand in [e["name"], e.get("alias")] + [
+    for cand in [found[0] if found else None, e["name"], e.get("alias")] + [
         (_first_title(tb, *parts[k]) or ("", 0))[0] for k in ("Sc", "Fr", "Fl") if k in parts
     ]:
         if not cand or cand.endswith((" person.", "drafting.", "rollout.", "monitoring.", "analysis.", "reporting.")):
             continue
         cand = re.split(r"\s+มีจุดเริ่มต้น", cand)[0].strip()
-        if cand and cand != title and cand not in aliases and len(cand) < 200:
+        if cand and cand != title and cand not in aliases and len(cand) < 200 and _good_alias(cand):
             aliases.append(cand)
 
     steps_found = parse_step_table(tb.lines, *parts["St"]) if "St" in parts and not is_parent else []

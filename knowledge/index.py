@@ -56,9 +56,7 @@ class Unit:
     title: str
     source: str
     lines: tuple[int, int]
-    has_duration: bool = False
-    has_role: bool = False
-    has_forms: bool = False
+    flags: frozenset = frozenset()  # duration | role | forms | definition | money
     norm_title: str = ""  # tone-stripped, no spaces: for phrase checks
     norm_text: str = ""  # tone-stripped, no spaces (first MAX_BODY_CHARS)
     term_set: frozenset = frozenset()
@@ -79,6 +77,25 @@ class Index:
 _DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน|ปี)|ภายใน|ไม่เกิน|ก่อน.{0,12}วัน")
 _ROLE_RE = re.compile(r"ผู้รับผิดชอบ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
 _FORMS_RE = re.compile(r"แบบฟอร์ม|แบบ\s*\S|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ")
+_DEFINITION_RE = re.compile(r"หมายถึง|หมายความว่า|คำจำกัดความ|นิยาม|ความหมาย")
+_MONEY_RE = re.compile(r"\d[\d,.]*\s*(?:บาท|ล้าน)|\d{1,3}(?:,\d{3})+|งบประมาณ\s*\(?บาท|ไม่ใช้งบประมาณ")
+
+
+def unit_flags(section: Section, raw_all: str) -> frozenset:
+    """What kind of facts a passage holds, for intent boosts."""
+    norm = normalize(raw_all)
+    flags = set()
+    if _DURATION_RE.search(norm) or any(st.duration for st in section.steps):
+        flags.add("duration")
+    if _ROLE_RE.search(norm) or any(st.responsible for st in section.steps):
+        flags.add("role")
+    if _FORMS_RE.search(norm) or any(st.forms for st in section.steps):
+        flags.add("forms")
+    if _DEFINITION_RE.search(norm):
+        flags.add("definition")
+    if _MONEY_RE.search(norm):
+        flags.add("money")
+    return frozenset(flags)
 
 
 def _section_body(section: Section) -> str:
@@ -166,9 +183,7 @@ def build_index(corpus: Corpus) -> Index:
                 title=section.title,
                 source=span.source or (doc.source if doc else ""),
                 lines=(span.first, span.last),
-                has_duration=bool(_DURATION_RE.search(normalize(raw_all))) or any(st.duration for st in section.steps),
-                has_role=bool(_ROLE_RE.search(raw_all)) or any(st.responsible for st in section.steps),
-                has_forms=bool(_FORMS_RE.search(raw_all)) or any(st.forms for st in section.steps),
+                flags=unit_flags(section, raw_all),
                 norm_title=strip_tones(title).replace(" ", ""),
                 norm_text=strip_tones(body[:MAX_BODY_CHARS]).replace(" ", ""),
                 term_set=frozenset(tf),
@@ -181,7 +196,9 @@ def build_index(corpus: Corpus) -> Index:
     words, idf = _bm25_postings(word_tfs, np.asarray(lengths, np.float64), K1, B)
     ngrams, ng_idf = _bm25_postings(ng_tfs, np.asarray(ng_lengths, np.float64), K1_NG, B_NG)
     vocab = sorted(t for t in words if len(t) >= 3 and not t.isdigit())
-    return Index(units=units, words=words, ngrams=ngrams, idf=idf, ng_idf=ng_idf, vocab=vocab, n=len(units))
+    index = Index(units=units, words=words, ngrams=ngrams, idf=idf, ng_idf=ng_idf, vocab=vocab, n=len(units))
+    index.extra["doc_years"] = {d: doc.year_be for d, doc in corpus.documents.items()}
+    return index
 
 
 # --- a line-level fallback corpus (used until / unless knowledge.corpus exists) ---------

@@ -22,9 +22,11 @@ INTENT_PATTERNS = {
     "role": r"ใคร|ผู้รับผิดชอบ|รับผิดชอบ|หน่วยงานใด|หน่วยงานไหน|ฝ่ายไหน|ฝ่ายใด|ลงนาม|เซ็น|ผู้อนุมัติ|อนุมัติ|ผู้มีอำนาจ",
     "forms": r"เอกสาร|แบบฟอร์ม|ฟอร์ม|หลักฐาน|ต้องใช้อะไร|ต้องเตรียมอะไร|แนบ|form",
     "framework": r"ระเบียบ|กฎหมาย|ข้อบังคับ|พ\.ร\.บ|พระราชบัญญัติ|ข้อบัญญัติ|อ้างอิง|กรอบแนวคิด|หนังสือสั่งการ|มติ",
-    "budget": r"งบ|เท่าไร|เท่าไหร่|กี่บาท|บาท|วงเงิน|ค่าใช้จ่าย|budget",
+    "budget": r"งบ|กี่บาท|บาท|วงเงิน|ค่าใช้จ่าย|budget",
+    "definition": r"หมายถึง|หมายความว่า|คืออะไร|คือ|นิยาม|ความหมาย|แปลว่า|definition",
 }
-_INTENT_RES = {k: re.compile(v) for k, v in INTENT_PATTERNS.items()}
+# matched tone-insensitively, so "ขันตอน" or "กีวัน" still count
+_INTENT_RES = {k: re.compile(strip_tones(v)) for k, v in INTENT_PATTERNS.items()}
 
 # passage kinds that best answer each intent (multiplicative boosts)
 INTENT_KINDS = {
@@ -33,12 +35,27 @@ INTENT_KINDS = {
     "role": {"step": 1.2, "steps": 1.25, "procedure": 1.1},
     "forms": {"steps": 1.15, "step": 1.15, "requirements": 1.1},
     "framework": {"framework": 1.35, "requirements": 1.1},
-    "budget": {"project": 1.2, "table_row": 1.1, "kpi": 1.05},
+    "budget": {"project": 1.1, "table_row": 1.1},
+    "definition": {"paragraph": 1.1},
 }
+# passage facts that answer each intent
+INTENT_FLAGS = {"duration": ("duration", 1.1), "role": ("role", 1.05), "forms": ("forms", 1.05),
+                "definition": ("definition", 1.3), "budget": ("money", 1.25)}
+YEAR_BOOST = 1.25
+_YEAR_RE = re.compile(r"(?:พ\.?ศ\.?|ปี|ปีงบประมาณ|ปีงบ|fy)\s*(25\d\d|\d\d)(?!\d)|(?<!\d)(25[4-7]\d)(?!\d)")
+
+
+def years_in(text: str) -> set[int]:
+    """BE years a question names: "ปี 68", "พ.ศ. 2568", "๒๕๖๘" -> {2568}."""
+    out = set()
+    for m in _YEAR_RE.finditer(text):
+        y = m.group(1) or m.group(2)
+        out.add(int(y) if len(y) == 4 else 2500 + int(y))
+    return out
 
 
 def detect_intents(text: str) -> set[str]:
-    t = normalize(text)
+    t = strip_tones(normalize(text))
     return {k for k, r in _INTENT_RES.items() if r.search(t)}
 
 
@@ -79,6 +96,7 @@ class Query:
     fuzzy: dict[str, tuple[str, float]] = field(default_factory=dict)  # typed -> (vocab term, sim)
     ngrams: list[str] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
     layout_fixed: bool = False
 
 
@@ -109,7 +127,7 @@ def analyse(index: Index, raw: str) -> Query:
     return Query(
         raw=raw, text=text, content=list(dict.fromkeys(content)), weighted=weighted, fuzzy=fuzzy,
         ngrams=char_ngrams(ngram_src) if len(ngram_src) >= 3 else [],
-        intents=detect_intents(text), layout_fixed=fixed != raw,
+        intents=detect_intents(text), years=years_in(text), layout_fixed=fixed != raw,
     )
 
 
@@ -154,6 +172,7 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
     cand = np.argpartition(-base, k - 1)[:k] if n > k else np.arange(n)
     content = [t for t in q.content if not t.isdigit() or len(t) >= 2]
     pairs = [a + b for a, b in zip(content, content[1:])]
+    doc_years = index.extra.get("doc_years", {})
     out: list[Scored] = []
     for i in cand:
         b = float(base[i])
@@ -183,12 +202,11 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
             boost = INTENT_KINDS.get(intent, {}).get(u.kind)
             if boost:
                 s *= boost
-        if "duration" in q.intents and u.has_duration:
-            s *= 1.1
-        if "role" in q.intents and u.has_role:
-            s *= 1.05
-        if "forms" in q.intents and u.has_forms:
-            s *= 1.05
+            flag = INTENT_FLAGS.get(intent)
+            if flag and flag[0] in u.flags:
+                s *= flag[1]
+        if q.years and doc_years.get(u.doc) in q.years:
+            s *= YEAR_BOOST
         out.append(Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered))
     out.sort(key=lambda x: -x.score)
     return out[:top]

@@ -35,10 +35,10 @@ STOPWORDS = frozenset(
 )
 
 _PUNCT_RE = re.compile(r"^[\s\W_]+$")
-_lock = threading.Lock()
+_lock = threading.RLock()
 _domain_words: set[str] = set()
+_base_words: frozenset[str] = frozenset()
 _trie = None
-_base_trie = None
 
 
 def _load_domain_file() -> set[str]:
@@ -56,18 +56,18 @@ def _load_domain_file() -> set[str]:
 
 
 def _build():
-    global _trie, _base_trie
+    global _trie, _base_words
     from pythainlp.corpus import thai_words
     from pythainlp.util import dict_trie
 
-    base = set(thai_words())
+    _base_words = thai_words()
     if not _domain_words:
         _domain_words.update(_load_domain_file())
-    _base_trie = dict_trie(base)
-    _trie = dict_trie(base | _domain_words)
+    _trie = dict_trie(set(_base_words) | _domain_words)
 
 
 def get_trie():
+    """One shared Trie (thai_words + domain terms); built once, extended in place."""
     if _trie is None:
         with _lock:
             if _trie is None:
@@ -81,16 +81,15 @@ def domain_words() -> frozenset[str]:
 
 
 def add_domain_words(words) -> None:
-    """Register more domain terms (e.g. mined from the manuals' titles) and rebuild."""
-    global _trie
-    new = {w.strip() for w in words if w and w.strip() and " " not in w.strip()}
-    get_trie()
-    if new - _domain_words:
+    """Register more domain terms (e.g. mined from the manuals' titles)."""
+    trie = get_trie()
+    new = {w.strip() for w in words if w and w.strip() and " " not in w.strip()} - _domain_words
+    if new:
         with _lock:
+            for w in new:
+                trie.add(w)
             _domain_words.update(new)
-            _trie = None
-            _build()
-            word_tokens.cache_clear()
+            _word_tokens_cached.cache_clear()
             compound_parts.cache_clear()
 
 
@@ -100,23 +99,41 @@ def _segment(text: str, trie) -> list[str]:
     return word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=False)
 
 
-@lru_cache(maxsize=65536)
 def word_tokens(text: str) -> tuple[str, ...]:
-    """Segment normalised text into words (no spaces or punctuation, tones kept)."""
+    """Segment normalised text into words (no spaces or punctuation, tones kept).
+
+    Short texts (queries, titles) are cached; long passages are not kept in memory.
+    """
+    return _word_tokens_cached(text) if len(text) <= 256 else _word_tokens(text)
+
+
+def _word_tokens(text: str) -> tuple[str, ...]:
     out = []
-    for tok in _segment(text, get_trie()):
+    trie = get_trie()
+    with _lock:
+        toks = _segment(text, trie)
+    for tok in toks:
         tok = tok.strip().strip(".,:;()[]{}\"'“”‘’!?/")
         if tok and not _PUNCT_RE.match(tok):
             out.append(tok)
     return tuple(out)
 
 
+_word_tokens_cached = lru_cache(maxsize=16384)(_word_tokens)
+
+
 @lru_cache(maxsize=65536)
 def compound_parts(word: str) -> tuple[str, ...]:
-    """The parts of a domain compound under the plain dictionary (else ())."""
+    """The parts of a domain compound without the compound itself in the dictionary (else ())."""
     if word not in _domain_words or len(word) < 4:
         return ()
-    parts = tuple(p for p in _segment(word, _base_trie) if p.strip())
+    trie = get_trie()
+    with _lock:  # take the compound out of the shared trie for a moment
+        trie.remove(word)
+        try:
+            parts = tuple(p for p in _segment(word, trie) if p.strip())
+        finally:
+            trie.add(word)
     return parts if len(parts) > 1 else ()
 
 

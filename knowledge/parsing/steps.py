@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from knowledge.model import Step
 from knowledge.parsing.duration import parse_duration
@@ -38,6 +39,13 @@ FIELD_LABELS = {
 
 def header_map(cells: list[str]) -> dict[int, str] | None:
     """Column index → field name when `cells` is a step-table header row, else None."""
+    return _header_map(tuple(cells))
+
+
+@lru_cache(maxsize=4096)
+def _header_map(cells: tuple[str, ...]) -> dict[int, str] | None:
+    if any(len(c) > 60 for c in cells):
+        return None
     mapping: dict[int, str] = {}
     for i, cell in enumerate(cells):
         c = re.sub(r"\s+", " ", cell.strip()).lower()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +36,10 @@ _MERMAID_LABEL_RE = re.compile(
     r"[A-Za-z0-9_\-]+\s*(?:\(\(\s*(.*?)\s*\)\)|\(\[\s*(.*?)\s*\]\)|\[\s*(.*?)\s*\]|\{\s*(.*?)\s*\}|\(\s*(.*?)\s*\))"
 )
 _ARROWS_RE = re.compile(r"\s*(?:↓|→|-->|⟶)\s*")
+
+
+# officials' names on the report forms are personal data: the answer never needs them
+_PERSON_RE = re.compile(r"(ชื่อผู้รับผิดชอบการรายงาน\s*:\s*)(?:นางสาว|นาง|นาย)\s*[\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+")
 
 
 def fix_sara_am(text: str) -> str:
@@ -66,13 +70,20 @@ def join_wrap_hyphens(text: str) -> str:
     return _WRAP_HYPHEN_WORDS_RE.sub(r"\1", text)
 
 
+_PLAIN_RE = re.compile(r"^[\u0e01-\u0e5b A-Za-z0-9()/,:;'\"%+=?!\[\]]*$")
+
+
+@lru_cache(maxsize=65536)
 def clean_cell(raw: str) -> str:
     """One cell (or line) of source text → clean display text (may hold newlines for lists)."""
     if not raw:
         return ""
+    if _PLAIN_RE.match(raw) and "\u0e4d" not in raw:
+        return _SPACES_RE.sub(" ", raw).strip()
     text = _NBSP_RE.sub(" ", raw)
     text = _INDIC_RE.sub("", text)
     text = fix_sara_am(text)
+    text = _PERSON_RE.sub(r"\1[ชื่อบุคคล]", text)
     text = _PRE_RE.sub(_pre_to_text, text)
     text = _URL_RE.sub(r"\1", text)
     text = re.sub(r"<li>\s*", "\n", text, flags=re.I)
@@ -92,6 +103,7 @@ def clean_cell(raw: str) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=65536)
 def clean_inline(raw: str) -> str:
     """Like clean_cell but on one line (list items joined with spaces)."""
     return " ".join(clean_cell(raw).split("\n")).strip()

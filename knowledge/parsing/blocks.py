@@ -17,6 +17,8 @@ _HEADING_RE = re.compile(r"^\s*(#{1,6})\s+\S")
 _BOLD_RE = re.compile(r"^\s*\*\*[^*\t]{2,200}\*\*\s*$")
 _DIGIT_RE = re.compile(r"[0-9๐-๙]")
 _MONEY_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙-]*)?-?\s*(?:บาท)?$")
+_CONT_RE = re.compile(r"\s*\(\s*ต่อ\s*\)\s*$")
+_PAGE_DEBRIS_RE = re.compile(r"^\s*(?:#+\s*)?(?:ตารางที่\s*[๐-๙0-9]+|ตาราง|[๐-๙0-9]{1,3}|-\s*[๐-๙0-9]+\s*-)\s*$")
 _NAME_HINTS = ("ชื่อ", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "มาตรการ", "KR", "หน่วยงาน", "เรื่อง", "คำ")
 
 
@@ -83,6 +85,8 @@ def parse_blocks(
     prev_tab = False
     counter = 0
     toc_lines = {n for a, b in toc_ranges for n in range(a, b + 1)}
+    parts_by_title: dict[str, str] = {}
+    rows_by_title: dict[str, str] = {}
 
     def parent() -> str:
         return stack[-1][1] if stack else root
@@ -103,6 +107,8 @@ def parse_blocks(
             para = None
             continue
         counter += 1
+        if _PAGE_DEBRIS_RE.match(line):
+            continue  # bare page headers / page numbers
         level = _heading_level(line)
         if level is not None and "\t" not in line:
             title = strip_heading(line)
@@ -112,16 +118,20 @@ def parse_blocks(
             prev_tab = False
             if not title:
                 continue
-            norm = re.sub(r"\s+", "", title)
+            norm = re.sub(r"\s+", "", _CONT_RE.sub("", title))
             while stack and stack[-1][0] >= level:
                 stack.pop()
+            if _CONT_RE.search(title) and norm in parts_by_title:
+                stack.append((level, parts_by_title[norm]))
+                continue
             repeated = norm in seen_headings
             seen_headings.add(norm)
             sec = tb.add(
                 f"{id_prefix}/part/{n}", "part", title, title, [tb.span(n, n)], parent(), key=key,
-                searchable=not repeated,
+                searchable=False,  # navigation only: the content lives in the children
             )
             stack.append((level, sec.id))
+            parts_by_title.setdefault(norm, sec.id)
             continue
         if "\t" in line and not any(c.strip() for c in line.split("\t")[1:]):
             line = line.split("\t")[0]  # key : value line padded with tabs
@@ -146,6 +156,18 @@ def parse_blocks(
                 row.text = row.text + "\n" + more
                 row.spans[0] = tb.span(row.spans[0].first, n)
                 continue
+            first_cell = clean_inline(cells[0])
+            base = re.sub(r"\s+", "", _CONT_RE.sub("", first_cell))
+            if _CONT_RE.search(first_cell) and base in rows_by_title:
+                row = tb.sections[rows_by_title[base]]
+                _, more = row_text(header, [""] + cells[1:])
+                row.text = row.text + "\n" + more
+                if n - row.spans[-1].last <= 8:
+                    row.spans[-1] = tb.span(row.spans[-1].first, n)
+                else:
+                    row.spans.append(tb.span(n, n))
+                last_row = row.id
+                continue
             title, text = row_text(header, cells)
             if not text:
                 continue
@@ -153,6 +175,8 @@ def parse_blocks(
                 title = (tb.sections[parent()].title if stack else "") or text.split("\n")[0][:80]
             sec = tb.add(f"{id_prefix}/row/{n}", "table_row", title, text, [tb.span(n, n)], parent(), key=key)
             last_row = sec.id
+            if base:
+                rows_by_title[base] = sec.id
             continue
         prev_tab = False
         text = clean_cell(line)

@@ -273,3 +273,9 @@ def test_budget_rows_are_readable(corpus):
 def test_ids_are_stable(corpus):
     for sid in ("000/P4", "000/P4/steps", "000/P4/step/3", "000/A25", "002/1.4.3", "001/PRJ7", "003/K1", "004/KR3"):
         assert sid in corpus.sections
+
+
+def test_reporters_names_are_masked(corpus):
+    texts = "\n".join(s.text for s in corpus.sections.values() if s.doc == "003")
+    assert "ชื่อผู้รับผิดชอบการรายงาน" in texts
+    assert "สุนิสา" not in texts and "ชุตานา" not in texts

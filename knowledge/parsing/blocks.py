@@ -35,7 +35,7 @@ def _looks_like_header(cells: list[str]) -> bool:
     filled = [c.strip() for c in cells if c.strip()]
     if len(filled) < 2:
         return False
-    if any(len(c) > 70 or "<" in c for c in filled):
+    if any(len(c) > 110 or "<" in c for c in filled):
         return False
     return not _DIGIT_RE.search(filled[0]) and sum(bool(_DIGIT_RE.search(c)) for c in filled) <= 1
 

@@ -85,10 +85,11 @@ def build_overlay(
             facets=facets,
         )
         own = [(sp.first, sp.last) for i, sp in enumerate(spans) if i == 0 or sp.last > sp.first]
+        first, last = spans[0].first, spans[0].last
         for s in generic:
             if s.id in taken or tb.sections[s.parent].kind not in {"part", "document"}:
                 continue
-            if any(a <= s.spans[0].first and s.spans[0].last <= b and b > a for a, b in own):
+            if any(a <= s.spans[0].first and s.spans[0].last <= b for a, b in own):
                 tb.sections[s.parent].children.remove(s.id)
                 s.parent = item.id
                 s.key = entry["key"]
@@ -96,6 +97,8 @@ def build_overlay(
                     s.title = f"{title} – {s.title}"
                 item.children.append(s.id)
                 taken.add(s.id)
+                if (s.spans[0].first, s.spans[0].last) == (first, last):
+                    s.searchable = False  # the item itself is the same passage
         if extra:
             extra(tb, entry["code"], item)
     return tb.ordered(root)

@@ -79,7 +79,7 @@ def clean_cell(raw: str) -> str:
     if not raw:
         return ""
     if _PLAIN_RE.match(raw) and "\u0e4d" not in raw:
-        return _SPACES_RE.sub(" ", raw).strip()
+        return _PERSON_RE.sub(r"\1[ชื่อบุคคล]", _SPACES_RE.sub(" ", raw).strip())
     text = _NBSP_RE.sub(" ", raw)
     text = _INDIC_RE.sub("", text)
     text = fix_sara_am(text)

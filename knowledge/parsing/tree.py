@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from knowledge.model import Section, Span
 from knowledge.parsing.text import clean_cell, is_blank, read_lines
+
+
+_HEADING_RE = re.compile(r"^\s*#+\s*")
+_DEBRIS_RE = re.compile(r"^\s*(?:#+\s*)?(?:ตารางที่\s*[๐-๙0-9]+|ตาราง|[๐-๙0-9]{1,3})\s*$")
 
 
 class TreeBuilder:
@@ -31,8 +37,10 @@ class TreeBuilder:
         """Clean display text of a line range (tabs become ' | ' between cells)."""
         out: list[str] = []
         for line in self.lines[first - 1 : last]:
-            if is_blank(line):
+            if is_blank(line) or _DEBRIS_RE.match(line):
                 continue
+            if "\t" not in line:
+                line = _HEADING_RE.sub("", line)
             cells = [clean_cell(c) for c in line.split("\t")]
             cells = [c.replace("\n", " ") if len(cells) > 1 else c for c in cells if c]
             if cells:

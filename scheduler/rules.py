@@ -23,7 +23,7 @@ ADVANCE_CLEARING = Rule(
     days=30,
     quote="คืนภายใน ๓๐ วัน นับแต่วันที่ได้รับเงินยืม",
     source="knowledge/sources/fao_operations_manual_2564.txt",
-    line=0,  # set to the exact line by the scheduler issue
+    line=3251,  # the clearing step (ชดใช้เงินยืม) of the manual's step table
 )
 
 
@@ -34,3 +34,8 @@ def advance_due_date(received_on: date, rule: Rule = ADVANCE_CLEARING) -> date:
     first day is not counted), so 30 days from receipt on 3 Dec ends on 2 Jan.
     """
     return received_on + timedelta(days=rule.days)
+
+
+def citation(rule: Rule = ADVANCE_CLEARING) -> str:
+    """The footnote every advance card shows, so an officer can check it in the manual."""
+    return f"“{rule.quote}” — คู่มือการปฏิบัติงาน สำนักงานการต่างประเทศ (บรรทัด {rule.line})"

@@ -138,6 +138,11 @@ def _framework(tb: TreeBuilder, first: int, last: int) -> tuple[dict[str, str], 
     return flat, text
 
 
+def framework_facets(tb: TreeBuilder, first: int, last: int) -> dict[str, str]:
+    """stakeholders / needs / regulations / efficiency / value of a framework table."""
+    return _framework(tb, first, last)[0]
+
+
 def _requirements(tb: TreeBuilder, first: int, last: int) -> tuple[str, str, str]:
     reqs: list[str] = []
     inds: list[str] = []
@@ -224,6 +229,7 @@ def parse() -> dict[str, Section]:
         _procedure(tb, e, codes, unit_ids)
 
     parse_blocks(tb, root, 1, n_lines, claimed, DOC, TOC_RANGES)
+    tb.inherit_facets()
     return tb.ordered(root)
 
 

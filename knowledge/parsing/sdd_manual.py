@@ -15,7 +15,7 @@ import re
 from knowledge.catalogue import DOCUMENTS
 from knowledge.model import Section
 from knowledge.parsing.blocks import parse_blocks
-from knowledge.parsing.fao_manual import title_from
+from knowledge.parsing.fao_manual import framework_facets, title_from
 from knowledge.parsing.registry import REGISTRY
 from knowledge.parsing.steps import parse_step_table, step_text, steps_summary
 from knowledge.parsing.text import is_blank, strip_heading
@@ -90,6 +90,9 @@ def parse() -> dict[str, Section]:
             text = tb.text_of(*span)
             if not text:
                 continue
+            if kind == "framework":
+                for k, v in framework_facets(tb, *span).items():
+                    facets.setdefault(k, v)
             facet = {"scope": "scope", "framework": "requirements", "process": "process", "flowchart": "flow"}[kind]
             facets[facet] = (facets.get(facet, "") + "\n" + text).strip()
             kids.append((f"{pid}/{part.lower()}", kind, f"{title} – {label}", text, span, {}))
@@ -114,4 +117,5 @@ def parse() -> dict[str, Section]:
                    f"{pid}/steps", key=key, steps=[s])
 
     parse_blocks(tb, root, 1, n_lines, claimed, DOC, TOC_RANGES)
+    tb.inherit_facets()
     return tb.ordered(root)

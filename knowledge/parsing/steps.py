@@ -112,8 +112,7 @@ def parse_step_table(lines: tuple[str, ...], first: int, last: int) -> list[tupl
         text_cell = "\n".join(clean_cell(v) for v in row.cells.get("text", [])).strip()
         flow = get("flow")
         if not no_raw:
-            m = re.match(r"^\s*(\d+)\s*[.)]\s*", to_arabic(text_cell))
-            no_raw = m.group(1) if m else str(idx)
+            no_raw = str(idx)  # tables without a "ที่" column: number the rows in order
         duration_raw = " ".join(v for v in row.cells.get("duration", []))
         step = Step(
             no=no_raw,

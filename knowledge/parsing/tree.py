@@ -70,6 +70,18 @@ class TreeBuilder:
             self.sections[parent].children.append(sid)
         return section
 
+    def inherit_facets(self, names: tuple[str, ...] = ("regulations", "requirements", "stakeholders")) -> None:
+        """Sub-procedures without their own framework rows take their parent procedure's."""
+        for s in self.sections.values():
+            if s.kind != "procedure" or s.parent is None:
+                continue
+            parent = self.sections[s.parent]
+            if parent.kind != "procedure":
+                continue
+            for name in names:
+                if name in parent.facets and name not in s.facets:
+                    s.facets[name] = parent.facets[name]
+
     def ordered(self, root: str) -> dict[str, Section]:
         """Pre-order traversal, children sorted by their first line (document order)."""
         out: dict[str, Section] = {}

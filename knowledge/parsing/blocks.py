@@ -19,7 +19,7 @@ _DIGIT_RE = re.compile(r"[0-9๐-๙]")
 _MONEY_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙-]*)?-?\s*(?:บาท)?$")
 _CONT_RE = re.compile(r"\s*\(\s*ต่อ\s*\)\s*$")
 _PAGE_DEBRIS_RE = re.compile(r"^\s*(?:#+\s*)?(?:ตารางที่\s*[๐-๙0-9]+|ตาราง|[๐-๙0-9]{1,3}|-\s*[๐-๙0-9]+\s*-)\s*$")
-_NAME_HINTS = ("ชื่อ", "โครงการ", "กิจกรรม", "ตัวชี้วัด", "มาตรการ", "KR", "หน่วยงาน", "เรื่อง", "คำ")
+_NAME_HINTS = ("ชื่อ", "ตัวชี้วัด", "KR", "โครงการ", "กิจกรรม", "มาตรการ", "หน่วยงาน", "เรื่อง", "คำ")
 
 
 def _heading_level(line: str) -> int | None:
@@ -50,14 +50,19 @@ def row_text(header: list[str] | None, cells: list[str]) -> tuple[str, str]:
         if not value:
             continue
         label = names[i] if i < len(names) else ""
-        if not title and label and any(h in label for h in _NAME_HINTS) and not _MONEY_RE.match(value):
-            title = value
         if label and ("งบประมาณ" in label or "ประมาณการ" in label) and _MONEY_RE.match(value):
             pairs.append(f"{label} {value}" + ("" if "บาท" in value else " บาท"))
         elif label and label != value:
             pairs.append(f"{label}: {value}")
         else:
             pairs.append(value)
+    for hint in _NAME_HINTS:
+        title = next(
+            (v for i, v in enumerate(clean) if v and i < len(names) and hint in names[i] and not _MONEY_RE.match(v)),
+            "",
+        )
+        if title:
+            break
     if not title:
         title = next((v for v in clean if v and not _MONEY_RE.match(v) and len(v) > 3), clean[0] if clean else "")
     if len(title) > 120:
@@ -87,6 +92,7 @@ def parse_blocks(
     toc_lines = {n for a, b in toc_ranges for n in range(a, b + 1)}
     parts_by_title: dict[str, str] = {}
     rows_by_title: dict[str, str] = {}
+    seen_paragraphs: set[str] = set()
 
     def parent() -> str:
         return stack[-1][1] if stack else root
@@ -189,5 +195,10 @@ def parse_blocks(
             continue
         title_base = tb.sections[parent()].title if stack else ""
         title = title_base or text.split("\n")[0][:80]
-        sec = tb.add(f"{id_prefix}/p/{n}", "paragraph", title, text, [tb.span(n, n)], parent(), key=key)
+        norm = re.sub(r"\s+", "", text)
+        sec = tb.add(
+            f"{id_prefix}/p/{n}", "paragraph", title, text, [tb.span(n, n)], parent(), key=key,
+            searchable=norm not in seen_paragraphs,  # repeated captions / page headers
+        )
+        seen_paragraphs.add(norm)
         para = sec.id

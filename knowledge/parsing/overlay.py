@@ -50,7 +50,10 @@ def build_overlay(
     parse_blocks(tb, root, 1, n, set(), doc, list(toc_ranges))
     generic = [s for s in tb.sections.values() if s.kind in {"paragraph", "table_row"}]
     taken: set[str] = set()
-    for entry in (e for e in REGISTRY if e["doc"] == doc):
+    entries = [e for e in REGISTRY if e["doc"] == doc]
+    # indicators first: a KPI's definition rows belong to the KPI, not to one of its projects
+    entries.sort(key=lambda e: e["kind"] != "kpi")
+    for entry in entries:
         ranges = [[a, min(b, n)] for a, b in entry["ranges"] if 1 <= a <= n]
         if not ranges:
             continue

@@ -81,6 +81,21 @@ def _good_alias(text: str) -> bool:
     } and text != "ฝ่ายบริหารงานทั่วไป"
 
 
+def _trim(tb: TreeBuilder, first: int, last: int) -> tuple[int, int] | None:
+    """Tight span without blank lines or repeated page headings at either end."""
+    span = tb.tight(first, last)
+    while span:
+        a, b = span
+        head, tail = strip_heading(tb.lines[a - 1]), strip_heading(tb.lines[b - 1])
+        if a < b and "\t" not in tb.lines[b - 1] and tail.startswith(_PAGE_HEADINGS):
+            span = tb.tight(a, b - 1)
+        elif a < b and "\t" not in tb.lines[a - 1] and head.startswith(_PAGE_HEADINGS):
+            span = tb.tight(a + 1, b)
+        else:
+            break
+    return span
+
+
 def _first_title(tb: TreeBuilder, first: int, last: int) -> tuple[str, int] | None:
     for n in range(first, min(last, first + 8) + 1):
         line = tb.lines[n - 1]
@@ -188,8 +203,8 @@ def _flowchart(tb: TreeBuilder, first: int, last: int) -> tuple[str, str]:
                         lanes.append(lane)
                 continue
         if "\t" not in line:
-            text = clean_inline(line)
-            if text and not any(text.startswith(h) for h in _PAGE_HEADINGS) and n != first:
+            text = strip_heading(line)
+            if text and not text.startswith(_PAGE_HEADINGS) and n != first:
                 out.append(text)
             continue
         duration = clean_inline(cells[0])
@@ -284,7 +299,7 @@ def _procedure(tb: TreeBuilder, e: dict, codes: set[str], unit_ids: dict[str, st
                     (f"{pid}/requirements", "requirements", f"{title} – {PART_LABEL['Rq']}", text, span, {})
                 )
     if "Fl" in parts:
-        span = tb.tight(*parts["Fl"])
+        span = _trim(tb, *parts["Fl"])
         if span:
             lanes, text = _flowchart(tb, *span)
             if lanes or text:
@@ -292,7 +307,7 @@ def _procedure(tb: TreeBuilder, e: dict, codes: set[str], unit_ids: dict[str, st
                 body = "\n".join(x for x in (lanes, text) if x)
                 children.append((f"{pid}/flowchart", "flowchart", f"{title} – {PART_LABEL['Fl']}", body, span, {}))
 
-    st_span = tb.tight(*parts["St"]) if "St" in parts else None
+    st_span = _trim(tb, *parts["St"]) if "St" in parts else None
     steps = [s for s, _, _ in steps_found]
     for s, a, b in steps_found:
         s.span = tb.span(a, b)

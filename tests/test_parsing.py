@@ -97,7 +97,7 @@ def test_p4_key_to_the_city_has_16_steps_from_the_step_table(corpus):
     # primary citation is the step table, then scope/framework/requirements/flowchart
     assert p4.span.first == 3010 and 3036 <= p4.span.last <= 3041
     lines = [sp.first for sp in p4.spans[1:]]
-    assert 589 in lines and 800 in lines and 1197 in lines and 1525 in lines
+    assert 589 in lines and 800 in lines and 1197 in lines and any(1525 <= x <= 1530 for x in lines)
     assert p4.facets["regulations"].count("กุญแจเมือง") >= 1
     assert "ก่อนวันพิธี" in p4.facets["requirements"]
     assert "ประมุขรัฐ" in p4.facets["stakeholders"]

@@ -41,8 +41,11 @@ class SearchResult:
 # --- confidence -----------------------------------------------------------------------
 # Calibrated on tests/data/questions.jsonl vs tests/data/unanswerable.jsonl
 # (benchmarks/search_bench.py prints the rates).
-MIN_SCORE = 0.30
-MIN_COVERAGE = 0.5
+# Features: the top passage's final score and the idf-weighted share of the typed words
+# it contains (words the manuals never use weigh the most, so "ขั้นตอนขอวีซ่าเชงเก้น"
+# is not answered by a passage that only matches "ขั้นตอน").
+MIN_SCORE = 0.50
+MIN_WCOV = 0.20
 
 
 def is_confident(results: list[Scored]) -> bool:
@@ -51,7 +54,7 @@ def is_confident(results: list[Scored]) -> bool:
     top = results[0]
     if top.fuzzy_only:
         return False
-    return top.coverage >= MIN_COVERAGE and top.score >= MIN_SCORE
+    return top.score >= MIN_SCORE and top.wcov >= MIN_WCOV
 
 
 def cache_key() -> str:

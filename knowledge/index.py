@@ -198,6 +198,14 @@ def build_index(corpus: Corpus) -> Index:
     vocab = sorted(t for t in words if len(t) >= 3 and not t.isdigit())
     index = Index(units=units, words=words, ngrams=ngrams, idf=idf, ng_idf=ng_idf, vocab=vocab, n=len(units))
     index.extra["doc_years"] = {d: doc.year_be for d, doc in corpus.documents.items()}
+    # the issuing unit's own names (first words of Document.unit), for "สพส." -> 002
+    index.extra["doc_units"] = {
+        d: [normalize(doc.unit.split()[0]).replace(" ", "")] if doc.unit else [] for d, doc in corpus.documents.items()
+    }
+    pos = {u.sid: i for i, u in enumerate(units)}
+    index.extra["parent"] = {
+        i: pos[corpus.sections[u.sid].parent] for i, u in enumerate(units) if corpus.sections[u.sid].parent in pos
+    }
     return index
 
 

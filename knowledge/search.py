@@ -3,7 +3,9 @@ with phrase/title boosts and the passage type the question asks for (intent)."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.index import K1, Index, Unit
 from knowledge.text.normalize import fix_keyboard_layout, normalize, strip_tones
-from knowledge.text.synonyms import fix_typos, synonyms_in
+from knowledge.text.synonyms import fix_typos, synonym_pairs, synonyms_in
 from knowledge.text.tokenize import STOPWORDS, char_ngrams, terms
 
 # --- intents ------------------------------------------------------------------------
@@ -97,6 +99,9 @@ class Query:
     ngrams: list[str] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
+    alts: dict[str, set[str]] = field(default_factory=dict)  # typed term -> synonym terms
+    typed: list[tuple[str, float, tuple[str, ...]]] = field(default_factory=list)  # (term, idf, parts)
+    expanded: str = ""
     layout_fixed: bool = False
 
 
@@ -104,16 +109,36 @@ SYN_WEIGHT = 0.7
 FUZZY_CUTOFF = 75.0
 
 
+def _known(index: Index, word: str) -> bool:
+    from knowledge.text.synonyms import load_table
+    from knowledge.text.tokenize import is_known_word
+
+    w = normalize(word)
+    return is_known_word(w) or strip_tones(w) in index.words or w in load_table().synonyms
+
+
 def analyse(index: Index, raw: str) -> Query:
-    fixed = fix_keyboard_layout(raw, set(index.words))
+    fixed = fix_keyboard_layout(raw, lambda w: _known(index, w))
+    if fixed == raw and raw.isascii() and not synonyms_in(normalize(raw)):
+        from pythainlp.util import eng_to_thai
+
+        thai = eng_to_thai(raw)
+        if synonyms_in(normalize(thai)) and not any(_known(index, w) for w in raw.lower().split() if len(w) > 2):
+            fixed = thai
     text = fix_typos(normalize(fixed))
     content = terms(text, parts=True)
     weighted: dict[str, float] = {}
     for t in content:
         weighted[t] = max(weighted.get(t, 0.0), 1.0)
-    for canonical in synonyms_in(text):
-        for t in terms(canonical, parts=False):
+    alts: dict[str, set[str]] = {}
+    canonicals = []
+    for variant, canonical in synonym_pairs(text):
+        canonicals.append(canonical)
+        c_terms = set(terms(canonical, parts=False))
+        for t in c_terms:
             weighted.setdefault(t, SYN_WEIGHT)
+        for t in terms(variant, parts=True):
+            alts.setdefault(t, set()).update(c_terms)
     fuzzy: dict[str, tuple[str, float]] = {}
     for t in dict.fromkeys(content):
         if t in index.words or len(t) < 4 or t.isdigit():
@@ -123,11 +148,21 @@ def analyse(index: Index, raw: str) -> Query:
             if w > weighted.get(match, 0.0):
                 weighted[match] = w
                 fuzzy.setdefault(t, (match, sim))
+    max_idf = math.log(1 + (index.n + 0.5) / 0.5)
+    typed = []
+    for tok in dict.fromkeys(terms(text, parts=False)):
+        from knowledge.text.tokenize import compound_parts
+
+        parts = tuple(strip_tones(p) for p in compound_parts(tok)) if tok in index.idf else ()
+        if not parts:
+            parts = tuple(p for p in terms(tok, parts=True) if p != tok)
+        typed.append((tok, index.idf.get(tok, max_idf), parts))
     ngram_src = "".join(t for t in content if not t.isdigit())
     return Query(
         raw=raw, text=text, content=list(dict.fromkeys(content)), weighted=weighted, fuzzy=fuzzy,
         ngrams=char_ngrams(ngram_src) if len(ngram_src) >= 3 else [],
         intents=detect_intents(text), years=years_in(text), layout_fixed=fixed != raw,
+        alts=alts, expanded=text + " " + " ".join(canonicals), typed=typed,
     )
 
 
@@ -145,6 +180,7 @@ class Scored:
     base: float
     coverage: float  # share of the typed content terms the passage contains
     fuzzy_only: bool
+    wcov: float = 0.0  # idf-weighted share of the typed words the passage contains
 
 
 def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
@@ -156,14 +192,73 @@ def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
     return scores
 
 
+def doc_mentions(index: Index, q: Query) -> set[str]:
+    """Documents whose issuing unit the question names (after synonym expansion)."""
+    units = index.extra.get("doc_units", {})
+    text = q.expanded.replace(" ", "")
+    return {d for d, names in units.items() if any(n in text for n in names)}
+
+
+def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
+    u = index.units[i]
+    content, pairs = ctx["content"], ctx["pairs"]
+    s = b
+    # coverage of typed terms (directly, via a synonym or via a fuzzy match)
+    covered = 0.0
+    fuzzy_hits = 0
+    for t in content:
+        if t in u.term_set or any(a in u.term_set for a in q.alts.get(t, ())):
+            covered += 1
+        elif t in q.fuzzy and q.fuzzy[t][0] in u.term_set:
+            covered += 0.7
+            fuzzy_hits += 1
+    cov = covered / len(content) if content else 0.0
+    s *= 0.75 + 0.25 * cov
+    # informativeness-weighted coverage of the words as typed (for confidence)
+    got = tot = 0.0
+    for t, w, parts in q.typed:
+        tot += w
+        if t in u.term_set or any(a in u.term_set for a in q.alts.get(t, ())):
+            got += w
+        elif t in q.fuzzy and q.fuzzy[t][0] in u.term_set:
+            got += 0.7 * w
+        elif parts and all(p in u.term_set for p in parts):
+            got += 0.8 * w
+    wcov = got / tot if tot else 0.0
+    # phrase and title matches
+    if pairs:
+        ph = sum(1 for p in pairs if len(p) >= 4 and (p in u.norm_text or p in u.norm_title))
+        s += 0.08 * min(ph, 3)
+    if content:
+        in_title = sum(1 for t in content if len(t) >= 2 and t in u.norm_title)
+        s += 0.12 * in_title / len(content)
+    if len(u.norm_title) >= 4 and u.norm_title in ctx["qnorm"]:
+        s += TITLE_IN_QUERY
+    for intent in q.intents:
+        boost = INTENT_KINDS.get(intent, {}).get(u.kind)
+        if boost:
+            s *= boost
+        flag = INTENT_FLAGS.get(intent)
+        if flag and flag[0] in u.flags:
+            s *= flag[1]
+    if q.years and ctx["doc_years"].get(u.doc) in q.years:
+        s *= YEAR_BOOST
+    if u.doc in ctx["docs"]:
+        s *= DOC_BOOST
+    return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov)
+
+
+DOC_BOOST = 1.15
+TITLE_IN_QUERY = 0.15  # the passage's whole title is named in the question
+STEP_TO_TABLE = 0.85  # a step's share of its table's score when the question asks for steps
+
+
 def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
     n = index.n
     if not q.weighted and not q.ngrams:
         return []
     word = _accumulate(n, index.words, q.weighted)
     word_max = sum(qw * index.idf.get(t, 0.0) * (K1 + 1) for t, qw in q.weighted.items()) or 1.0
-    from collections import Counter
-
     ngc = Counter(q.ngrams)
     ng = _accumulate(n, index.ngrams, ngc)
     ng_max = sum(c * index.ng_idf.get(g, 0.0) * 2.0 for g, c in ngc.items()) or 1.0
@@ -171,42 +266,28 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
     k = min(CANDIDATES, n)
     cand = np.argpartition(-base, k - 1)[:k] if n > k else np.arange(n)
     content = [t for t in q.content if not t.isdigit() or len(t) >= 2]
-    pairs = [a + b for a, b in zip(content, content[1:])]
-    doc_years = index.extra.get("doc_years", {})
-    out: list[Scored] = []
+    ctx = {
+        "content": content,
+        "pairs": [a + b for a, b in zip(content, content[1:])],
+        "doc_years": index.extra.get("doc_years", {}),
+        "docs": doc_mentions(index, q),
+        "qnorm": strip_tones(q.expanded).replace(" ", ""),
+    }
+    scored: dict[int, Scored] = {}
     for i in cand:
         b = float(base[i])
-        if b <= 0:
-            continue
-        u = index.units[i]
-        s = b
-        # coverage of typed terms (directly, via a synonym or via a fuzzy match)
-        covered = 0
-        fuzzy_hits = 0
-        for t in content:
-            if t in u.term_set:
-                covered += 1
-            elif t in q.fuzzy and q.fuzzy[t][0] in u.term_set:
-                covered += 0.7
-                fuzzy_hits += 1
-        cov = covered / len(content) if content else 0.0
-        s *= 0.75 + 0.25 * cov
-        # phrase and title matches
-        ph = sum(1 for p in pairs if len(p) >= 4 and (p in u.norm_text or p in u.norm_title))
-        if pairs:
-            s += 0.08 * min(ph, 3)
-        if content:
-            in_title = sum(1 for t in content if len(t) >= 2 and t in u.norm_title)
-            s += 0.12 * in_title / len(content)
-        for intent in q.intents:
-            boost = INTENT_KINDS.get(intent, {}).get(u.kind)
-            if boost:
-                s *= boost
-            flag = INTENT_FLAGS.get(intent)
-            if flag and flag[0] in u.flags:
-                s *= flag[1]
-        if q.years and doc_years.get(u.doc) in q.years:
-            s *= YEAR_BOOST
-        out.append(Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered))
-    out.sort(key=lambda x: -x.score)
+        if b > 0:
+            scored[int(i)] = _rescore(index, q, int(i), b, ctx)
+    if "steps" in q.intents:
+        # passage choice: a question about steps is answered by the whole step table
+        parents = index.extra.get("parent", {})
+        for i, sc in list(scored.items()):
+            p = parents.get(i)
+            if p is None or index.units[p].kind != "steps":
+                continue
+            if p not in scored:
+                scored[p] = _rescore(index, q, p, float(base[p]), ctx)
+            if sc.score * STEP_TO_TABLE > scored[p].score:
+                scored[p].score = sc.score * STEP_TO_TABLE
+    out = sorted(scored.values(), key=lambda x: -x.score)
     return out[:top]

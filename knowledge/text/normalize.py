@@ -91,19 +91,21 @@ def normalize(text: str) -> str:
 _ASCII_WORD_RE = re.compile(r"[A-Za-z;'\[\],./\\0-9\-=`]+")
 
 
-def looks_like_wrong_layout(text: str, known: "set[str] | None" = None) -> bool:
-    """True when a mostly-ASCII message is more likely Thai typed with the EN layout.
+def looks_like_wrong_layout(text: str, known=None) -> bool:
+    """True when an ASCII message reads as Thai typed with the English keyboard layout.
 
-    `known` is a vocabulary of normalised Thai words; without it only the shape is used.
+    `known(word) -> bool` says whether a word is real (Thai dictionary, index vocabulary,
+    synonym table); it is used twice: the ASCII words must not be known English terms,
+    and the Thai reading must be mostly (>= 70% of its letters) known words.
     """
     stripped = text.strip()
-    if not stripped or not stripped.isascii():
-        return False
-    letters = sum(c.isalpha() for c in stripped)
-    if letters < 3:
+    if not stripped or not stripped.isascii() or sum(c.isalpha() for c in stripped) < 3:
         return False
     from pythainlp.util import eng_to_thai
 
+    ascii_words = [w.lower() for w in _ASCII_WORD_RE.findall(stripped)]
+    if known is not None and ascii_words and all(known(w) for w in ascii_words if len(w) > 1):
+        return False
     converted = eng_to_thai(stripped)
     thai = sum("\u0e01" <= c <= "\u0e4e" for c in converted)
     if thai < 0.6 * len(stripped.replace(" ", "")):
@@ -112,17 +114,13 @@ def looks_like_wrong_layout(text: str, known: "set[str] | None" = None) -> bool:
         return True
     from knowledge.text.tokenize import word_tokens
 
-    toks = [strip_tones(t) for t in word_tokens(normalize(converted)) if t]
-    if not toks:
-        return False
-    hits = sum(t in known for t in toks)
-    # English words map to long runs of unknown Thai; real Thai maps to dictionary words
-    ascii_words = [w.lower() for w in _ASCII_WORD_RE.findall(stripped)]
-    english_known = sum(w in known for w in ascii_words)
-    return hits / len(toks) >= 0.5 and english_known < len(ascii_words)
+    toks = [t for t in word_tokens(normalize(converted)) if t]
+    total = sum(len(t) for t in toks) or 1
+    good = sum(len(t) for t in toks if len(t) > 1 and known(t))
+    return good / total >= 0.7
 
 
-def fix_keyboard_layout(text: str, known: "set[str] | None" = None) -> str:
+def fix_keyboard_layout(text: str, known=None) -> str:
     """Return the Thai reading of a message typed with the wrong layout, else the message."""
     if looks_like_wrong_layout(text, known):
         from pythainlp.util import eng_to_thai

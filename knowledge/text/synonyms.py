@@ -90,6 +90,14 @@ def synonyms_in(text: str, table: SynonymTable | None = None) -> list[str]:
     return list(seen)
 
 
+def synonym_pairs(text: str, table: SynonymTable | None = None) -> list[tuple[str, str]]:
+    """(variant as found, canonical) for every synonym occurrence in `text`."""
+    table = table or load_table()
+    if table.syn_re is None:
+        return []
+    return [(m.group(0), table.synonyms[m.group(0)]) for m in table.syn_re.finditer(text)]
+
+
 def expand_synonyms(text: str, table: SynonymTable | None = None) -> str:
     """Append the canonical form of every synonym found (the original text stays)."""
     extra = [c for c in synonyms_in(text, table) if c not in text]

@@ -75,6 +75,12 @@ def get_trie():
     return _trie
 
 
+def is_known_word(word: str) -> bool:
+    """In PyThaiNLP's word list or the domain dictionary."""
+    get_trie()
+    return word in _base_words or word in _domain_words
+
+
 def domain_words() -> frozenset[str]:
     get_trie()
     return frozenset(_domain_words)

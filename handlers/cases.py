@@ -1,7 +1,611 @@
-"""Topic: cases. (placeholder router; filled in by its issue)"""
+"""Topic: cases. Log a case in one line, confirm it, list, show, update, close, assign.
+
+The handlers stay thin: reading text is `handlers.extract`, the records are
+`bot.records`, who may do what is `bot.officers`. A draft lives in
+ConversationState (topic "case") until the officer confirms it, so nothing becomes a
+Case half-way, a restart loses nothing, and "ยกเลิก" leaves it.
+
+Filters match only case commands: free text falls through to the knowledge search.
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+import re
+import secrets
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+
+from bot import records
+from bot.clock import at_bangkok, bangkok, thai_date, today
+from bot.db.models import Advance, Case, Officer, Visit
+from bot.officers import HOW_TO_REGISTER, current_officer, find_by_name, register
+from handlers.context import Context
+from handlers.extract.dates import find_dates
+from handlers.extract.fields import EVENT_KINDS, MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
+from handlers.extract.kinds import KIND_LABELS, kind_from_answer, recognise_kind
+from handlers.extract.numbers import find_amounts, format_baht, normalise_digits
+from handlers.incoming import Incoming
+from handlers.replies import Action, Card, Field, Reply, postback, text_reply
+from handlers.router import Router, in_conversation, text_is, text_matches
+from scheduler.planning import plan_case
+from scheduler.rules import ADVANCE_CLEARING, advance_due_date
 
 router = Router("cases")
+TOPIC = "case"
+
+_REF = r"[CAVcav]\s*-\s*[\d๐-๙]{4}\s*-\s*[\d๐-๙]{1,4}"
+LOG_RE = re.compile(r"^\s*(บันทึกเรื่อง|แจ้งเรื่อง|ยืมเงิน|new case|log)(?![a-z])\s*[:：]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+DELEGATION_RE = re.compile(r"^\s*คณะ.+เยือน", re.DOTALL)
+SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|view|show)\s*)({_REF})\s*$", re.IGNORECASE)
+UPDATE_RE = re.compile(rf"^\s*(?:อัปเดต|อัพเดต|อัปเดท|อัพเดท|update)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
+CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
+CANCEL_RE = re.compile(rf"^\s*(?:ยกเลิกเรื่อง|cancel case)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
+ASSIGN_RE = re.compile(rf"^\s*(?:มอบหมาย|assign)\s*({_REF})\s*(?:ให้|to)?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+REGISTER_RE = re.compile(r"^\s*(?:ลงทะเบียน|register)\s*([A-Za-z0-9\- ]{4,40})\s*$", re.IGNORECASE)
+
+TOO_LONG = f"ข้อความยาวเกินไปค่ะ (เกิน {MAX_TEXT:,} ตัวอักษร) กรุณาย่อให้สั้นลงแล้วส่งใหม่นะคะ"
+CONFIRM_WORDS = ("ยืนยัน", "ตกลง", "ok", "โอเค", "confirm", "ใช่")
+QUESTIONS = {
+    "title": "เรื่องนี้ชื่อเรื่องว่าอะไรคะ",
+    "date": "วันที่เท่าไหร่คะ (เช่น 15 ม.ค. 69 14.00 น.)",
+    "amount": "ยืมเงินจำนวนเท่าไหร่คะ (เช่น 25,000 บาท)",
+    "received": "ได้รับเงินยืมวันไหนคะ (เช่น 3 ธ.ค. 68)",
+    "kind": "เป็นเรื่องประเภทไหนคะ",
+}
+QUICK = {
+    "date": ("วันนี้", "พรุ่งนี้", "สัปดาห์หน้า"),
+    "received": ("วันนี้", "เมื่อวาน"),
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _officer_or_refusal(ev: Incoming, ctx: Context) -> tuple[Officer | None, list[Reply] | None]:
+    officer = current_officer(ctx, ev)
+    if officer is None:
+        return None, text_reply(HOW_TO_REGISTER)
+    return officer, None
+
+
+def _group_chat(ev: Incoming, ctx: Context):
+    return ctx.chat(ev) if ev.in_group else None
+
+
+def _draft_from(extracted: Extracted, raw: str) -> dict[str, Any]:
+    """JSON-safe draft for ConversationState.data."""
+    return {
+        "nonce": secrets.token_hex(4),
+        "kind": extracted.kind,
+        "title": extracted.title,
+        "day": extracted.day.isoformat() if extracted.day else None,
+        "clock": extracted.clock.strftime("%H:%M") if extracted.clock else None,
+        "amount": str(extracted.amount) if extracted.amount is not None else None,
+        "received_on": extracted.received_on.isoformat() if extracted.received_on else None,
+        "guests": extracted.guests,
+        "pages": extracted.pages,
+        "city": extracted.city,
+        "country": extracted.country,
+        "place": extracted.place,
+        "programme": [list(item) for item in extracted.programme],
+        "problems": [list(p) for p in extracted.problems],
+        "raw": raw[:MAX_TEXT],
+    }
+
+
+def _missing(draft: dict[str, Any]) -> list[str]:
+    have = {"title": draft.get("title"), "date": draft.get("day"), "amount": draft.get("amount"),
+            "received": draft.get("received_on")}
+    return [name for name in REQUIRED.get(draft["kind"], ("title",)) if not have[name]]
+
+
+def _day(draft: dict[str, Any], key: str = "day") -> date | None:
+    return date.fromisoformat(draft[key]) if draft.get(key) else None
+
+
+def _clock(draft: dict[str, Any]) -> time | None:
+    return time.fromisoformat(draft["clock"]) if draft.get("clock") else None
+
+
+def _when(day: date, clock: time | None) -> str:
+    return thai_date(day) + (f" {clock.strftime('%H.%M')} น." if clock else "")
+
+
+def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
+    kind = draft["kind"]
+    fields = [Field("ประเภท", KIND_LABELS.get(kind, kind)), Field("เรื่อง", draft.get("title") or "-")]
+    day = _day(draft)
+    if day:
+        fields.append(Field("วันที่" if kind in EVENT_KINDS else "กำหนด", _when(day, _clock(draft))))
+    for key, label in (("place", "สถานที่"), ("city", "เมือง"), ("country", "ประเทศ")):
+        if draft.get(key):
+            fields.append(Field(label, draft[key]))
+    if draft.get("guests"):
+        fields.append(Field("จำนวน", f"{draft['guests']} คน"))
+    if draft.get("pages"):
+        fields.append(Field("จำนวนหน้า", f"{draft['pages']} หน้า"))
+    if draft.get("programme") and kind == "visit":
+        fields.append(Field("กำหนดการ", ", ".join(title for _k, title in draft["programme"])))
+    footnote = ""
+    if kind == "advance":
+        fields.append(Field("ผู้ยืม", "คุณ (ผู้บันทึก)"))
+        if draft.get("amount"):
+            fields.append(Field("จำนวนเงิน", format_baht(Decimal(draft["amount"]))))
+        received = _day(draft, "received_on")
+        if received:
+            fields.append(Field("วันที่รับเงิน", thai_date(received)))
+            fields.append(Field("ครบกำหนดส่งใช้", thai_date(advance_due_date(received))))
+            footnote = f"“{ADVANCE_CLEARING.quote}” ({ADVANCE_CLEARING.name}, {ADVANCE_CLEARING.source})"
+    nonce = draft["nonce"]
+    buttons = [
+        Action("เปลี่ยนประเภท", data=postback("case_kind", n=nonce), display_text="เปลี่ยนประเภท"),
+        Action("แก้วันที่", data=postback("case_date", n=nonce), display_text="แก้วันที่"),
+        Action("ยกเลิก", data=postback("case_cancel", n=nonce), display_text="ยกเลิก"),
+    ]
+    if complete:
+        buttons.insert(0, Action("ยืนยัน", data=postback("case_confirm", n=nonce), display_text="ยืนยัน"))
+    return Card(title=draft.get("title") or "เรื่องใหม่", header="บันทึกเรื่องใหม่ (ยังไม่ได้บันทึก)",
+                fields=fields, footnote=footnote, buttons=buttons)
+
+
+def _card_text(card: Card) -> str:
+    lines = [card.header, *(f"{f.label}: {f.value}" for f in card.fields)]
+    return "\n".join(line for line in lines if line)
+
+
+def _next_step(ev: Incoming, ctx: Context, draft: dict[str, Any], state=None, show_card: bool = True) -> list[Reply]:
+    """Ask the first open question, or show the card to confirm. One question at a time."""
+    problems = draft.get("problems") or []
+    missing = _missing(draft)
+    if problems:
+        field_name, question = problems[0]
+        step, quick = f"ask:{field_name}", [Action(label=c, text=c) for c in draft.get("options", [])][:13]
+    elif missing:
+        field_name = missing[0]
+        step, question = f"ask:{field_name}", QUESTIONS[field_name]
+        quick = [Action(label=q, text=q) for q in QUICK.get(field_name, ())]
+    else:
+        step, question, quick = "confirm", "ถูกต้องไหมคะ กด “ยืนยัน” เพื่อบันทึก", [
+            Action("ยืนยัน", text="ยืนยัน"), Action("ยกเลิก", text="ยกเลิก")]
+    if state is None:
+        ctx.start_conversation(ev, TOPIC, step, draft)
+    else:
+        ctx.save_conversation(state, step, draft)
+    card = _draft_card(draft, complete=step == "confirm")
+    if step == "confirm":
+        return [Reply(text=_card_text(card) + "\n" + question, cards=[card], quick=quick)]
+    replies = [Reply(text=_card_text(card), cards=[card])] if show_card else []
+    return [*replies, Reply(text=question, quick=quick)]
+
+
+def _create(ev: Incoming, ctx: Context, officer: Officer, draft: dict[str, Any]) -> list[Reply]:
+    kind, day, clock = draft["kind"], _day(draft), _clock(draft)
+    event_at = at_bangkok(day, clock or time(0)) if day and kind in EVENT_KINDS | {"advance"} else None
+    case_draft = records.CaseDraft(
+        kind=kind,
+        title=draft["title"],
+        details=draft.get("raw", ""),
+        event_at=event_at,
+        due_on=day if day and kind not in EVENT_KINDS | {"advance"} else None,
+        fields={k: draft.get(k) for k in ("city", "country", "place", "guests", "pages", "programme") if draft.get(k)}
+        | {"has_time": clock is not None},
+    )
+    if kind == "advance":
+        case_draft.advance = records.AdvanceDraft(Decimal(draft["amount"]), _day(draft, "received_on"), draft["title"])
+    if kind == "visit":
+        case_draft.visit = records.VisitDraft(
+            delegation=draft["title"], city=draft.get("city", ""), country=draft.get("country", ""),
+            place=draft.get("place", ""), guests=draft.get("guests"),
+            programme=[tuple(item) for item in draft.get("programme", [])],
+        )
+    case = records.create_case(ctx.session, officer, case_draft, ctx.now, _group_chat(ev, ctx))
+    ctx.end_conversation(ev)
+    card = _case_card(ctx, case, with_history=False)
+    card.header = f"บันทึกแล้ว {case.ref}"
+    card.tone = "success"
+    done = Reply(text=f"บันทึกแล้วค่ะ เลขที่เรื่อง {case.ref}\n{_card_text(card)}", cards=[card])
+    return [done, *plan_case(ctx, case, "created")][:5]
+
+
+# ---------------------------------------------------------------- logging a case
+
+
+@router.message(text_matches(LOG_RE.pattern))
+def log_case(ev: Incoming, ctx: Context) -> list[Reply] | None:
+    match = LOG_RE.match(ev.text)
+    if match is None:
+        return None
+    return _start_draft(ev, ctx, match.group(2), "advance" if match.group(1) == "ยืมเงิน" else None)
+
+
+@router.message(lambda ev, _ctx: DELEGATION_RE.match(ev.text) is not None)
+def log_delegation(ev: Incoming, ctx: Context) -> list[Reply] | None:
+    return _start_draft(ev, ctx, ev.text, "visit")
+
+
+def _start_draft(ev: Incoming, ctx: Context, body: str, hint: str | None) -> list[Reply]:
+    officer, refusal = _officer_or_refusal(ev, ctx)
+    if refusal:
+        return refusal
+    if len(ev.text) > MAX_TEXT:
+        return text_reply(TOO_LONG)
+    extracted = extract(body, today(ctx.now), hint)
+    draft = _draft_from(extracted, clean_text(body))
+    return _next_step(ev, ctx, draft)
+
+
+# ---------------------------------------------------------------- the draft conversation
+
+
+def _state_and_draft(ev: Incoming, ctx: Context):
+    state = ctx.conversation(ev)
+    if state is None or state.topic != TOPIC:
+        return None, None
+    return state, dict(state.data)
+
+
+def _stale(ev: Incoming, draft: dict[str, Any] | None) -> bool:
+    return draft is None or ev.postback.get("n") != draft.get("nonce")
+
+
+@router.postback("case_confirm")
+def confirm_postback(ev: Incoming, ctx: Context) -> list[Reply]:
+    state, draft = _state_and_draft(ev, ctx)
+    if _stale(ev, draft):
+        return text_reply("การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ หากต้องการบันทึก กรุณาพิมพ์ใหม่อีกครั้งนะคะ")
+    return _confirm(ev, ctx, state, draft)
+
+
+def _confirm(ev: Incoming, ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
+    officer, refusal = _officer_or_refusal(ev, ctx)
+    if refusal:
+        return refusal
+    if draft.get("problems") or _missing(draft):
+        return _next_step(ev, ctx, draft, state)
+    return _create(ev, ctx, officer, draft)
+
+
+@router.postback("case_cancel")
+def cancel_postback(ev: Incoming, ctx: Context) -> list[Reply]:
+    _state, draft = _state_and_draft(ev, ctx)
+    if not _stale(ev, draft):
+        ctx.end_conversation(ev)
+    return text_reply("ยกเลิกแล้วค่ะ ไม่มีอะไรถูกบันทึก")
+
+
+@router.postback("case_kind")
+def kind_postback(ev: Incoming, ctx: Context) -> list[Reply]:
+    state, draft = _state_and_draft(ev, ctx)
+    if _stale(ev, draft):
+        return text_reply("การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ")
+    return _ask_kind(ctx, state, draft)
+
+
+def _ask_kind(ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
+    ctx.save_conversation(state, "ask:kind", draft)
+    quick = [Action(label=label, text=label) for label in KIND_LABELS.values()]
+    return [Reply(text=QUESTIONS["kind"], quick=quick)]
+
+
+@router.postback("case_date")
+def date_postback(ev: Incoming, ctx: Context) -> list[Reply]:
+    state, draft = _state_and_draft(ev, ctx)
+    if _stale(ev, draft):
+        return text_reply("การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ")
+    return _ask_date(ctx, state, draft)
+
+
+def _ask_date(ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
+    field_name = "received" if draft["kind"] == "advance" else "date"
+    ctx.save_conversation(state, f"ask:{field_name}", draft)
+    return [Reply(text=QUESTIONS[field_name], quick=[Action(label=q, text=q) for q in QUICK[field_name]])]
+
+
+def _set_kind(draft: dict[str, Any], kind: str) -> None:
+    draft["kind"] = kind
+    if kind not in EVENT_KINDS and kind != "visit":
+        draft["programme"] = []
+    draft["problems"] = [p for p in draft.get("problems", []) if p[0] != "received" or kind == "advance"]
+    if kind == "advance" and not draft.get("amount"):
+        amounts = find_amounts(draft.get("raw", ""))
+        if amounts:
+            draft["amount"] = str(amounts[0].value.quantize(Decimal("0.01")))
+
+
+def _read_date(answer: str, ctx: Context) -> tuple[date | None, time | None, str | None, list[str]]:
+    """(day, clock, problem, options) from an answer to a date question."""
+    mentions = find_dates(answer, today(ctx.now))
+    if not mentions:
+        return None, None, "ขออภัยค่ะ ไม่เข้าใจวันที่ กรุณาพิมพ์อีกครั้ง เช่น 15 ม.ค. 69 หรือ พรุ่งนี้", []
+    first = mentions[0]
+    if not first.ok:
+        return None, None, first.reason, [thai_date(c) for c in first.candidates]
+    return first.day, first.time, None, []
+
+
+def _read_amount(answer: str) -> Decimal | None:
+    amounts = find_amounts(answer)
+    if amounts:
+        return amounts[0].value.quantize(Decimal("0.01"))
+    bare = re.fullmatch(r"\s*([\d,]+(?:\.\d+)?)\s*", normalise_digits(answer))
+    if bare:
+        try:
+            value = Decimal(bare.group(1).replace(",", ""))
+        except InvalidOperation:
+            return None
+        return value.quantize(Decimal("0.01")) if value > 0 else None
+    return None
+
+
+def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
+    """The officer's answer to the open question (or a word on the confirm step)."""
+    state, draft = _state_and_draft(ev, ctx)
+    if state is None:
+        return None
+    text = ev.text.strip()
+    if len(text) > MAX_TEXT:
+        return text_reply(TOO_LONG)
+    step = state.step
+    squashed = re.sub(r"\s+", "", text).lower()
+    if squashed in CONFIRM_WORDS and step == "confirm":
+        return _confirm(ev, ctx, state, draft)
+    if squashed == "เปลี่ยนประเภท":
+        return _ask_kind(ctx, state, draft)
+    if squashed == "แก้วันที่":
+        return _ask_date(ctx, state, draft)
+    field_name = step.removeprefix("ask:")
+    if step == "confirm":
+        return _correct(ev, ctx, state, draft, text)
+    if field_name == "kind":
+        kind = kind_from_answer(text)
+        if kind is None:
+            return _ask_kind(ctx, state, draft)
+        _set_kind(draft, kind)
+        return _next_step(ev, ctx, draft, state)
+    if field_name == "title":
+        title = clean_text(text)
+        if not has_words(title):
+            return text_reply("ขออภัยค่ะ ยังไม่ได้ชื่อเรื่อง กรุณาพิมพ์เป็นข้อความสั้น ๆ นะคะ")
+        draft["title"] = title[:300]
+        if draft["kind"] == "other":
+            _set_kind(draft, recognise_kind(title).kind)
+        return _next_step(ev, ctx, draft, state, show_card=False)
+    if field_name in {"date", "received"}:
+        day, clock, problem, options = _read_date(text, ctx)
+        if problem:
+            draft["options"] = options
+            ctx.save_conversation(state, step, draft)
+            return [Reply(text=problem, quick=[Action(label=o, text=o) for o in options])]
+        draft["problems"] = [p for p in draft.get("problems", []) if p[0] != field_name]
+        draft.pop("options", None)
+        if field_name == "date":
+            draft["day"], draft["clock"] = day.isoformat(), clock.strftime("%H:%M") if clock else draft.get("clock")
+        else:
+            draft["received_on"] = day.isoformat()
+        return _next_step(ev, ctx, draft, state)
+    if field_name == "amount":
+        amount = _read_amount(text)
+        if amount is None:
+            return text_reply("ขออภัยค่ะ ไม่เข้าใจจำนวนเงิน กรุณาพิมพ์เป็นตัวเลข เช่น 25,000 บาท")
+        draft["amount"] = str(amount)
+        return _next_step(ev, ctx, draft, state)
+    return None
+
+
+def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str) -> list[Reply] | None:
+    """On the confirm step a date or an amount typed alone corrects the draft; other
+    text is not ours (it falls through, e.g. to a question about the manuals)."""
+    mentions = find_dates(text, today(ctx.now))
+    if mentions and mentions[0].ok:
+        key = "received_on" if draft["kind"] == "advance" else "day"
+        draft[key] = mentions[0].day.isoformat()
+        if key == "day" and mentions[0].time:
+            draft["clock"] = mentions[0].time.strftime("%H:%M")
+        return _next_step(ev, ctx, draft, state)
+    if draft["kind"] == "advance" and (amount := _read_amount(text)) is not None:
+        draft["amount"] = str(amount)
+        return _next_step(ev, ctx, draft, state)
+    return None
+
+
+# ---------------------------------------------------------------- listing and showing
+
+
+def _status_line(case: Case) -> str:
+    title = case.title if len(case.title) <= 40 else case.title[:39] + "…"
+    return f"{case.ref} · {KIND_LABELS.get(case.kind, case.kind)} · {title} · {records.case_date(case)} · {records.STATUS_LABELS.get(case.status, case.status)}"
+
+
+def _list(ev: Incoming, ctx: Context, scope: str, heading: str) -> list[Reply]:
+    officer, refusal = _officer_or_refusal(ev, ctx)
+    if refusal:
+        return refusal
+    found = records.list_visible(ctx.session, officer, scope, _group_chat(ev, ctx), limit=10)
+    if not found.cases:
+        return text_reply(f"{heading}: ยังไม่มีเรื่องที่เปิดอยู่ค่ะ")
+    lines = [_status_line(case) for case in found.cases]
+    rest = found.total - len(found.cases)
+    footnote = f"และอีก {rest} เรื่อง" if rest > 0 else "พิมพ์ “ดู เลขที่เรื่อง” เพื่อดูรายละเอียด"
+    card = Card(title=f"{heading} ({found.total} เรื่อง)", items=lines, footnote=footnote, header="เรื่องที่เปิดอยู่")
+    return [Reply(text="\n".join([card.title, *lines, footnote]), cards=[card])]
+
+
+@router.message(text_is("เรื่องของฉัน", "งานของฉัน", "my cases"))
+def my_cases(ev: Incoming, ctx: Context) -> list[Reply]:
+    return _list(ev, ctx, "mine", "เรื่องของฉัน")
+
+
+@router.message(text_is("เรื่องค้าง", "งานค้าง", "open cases"))
+def open_cases(ev: Incoming, ctx: Context) -> list[Reply]:
+    return _list(ev, ctx, "unit", "เรื่องค้าง")
+
+
+@router.message(text_is("เรื่องของกลุ่ม", "group cases"))
+def group_cases(ev: Incoming, ctx: Context) -> list[Reply]:
+    return _list(ev, ctx, "unit", "เรื่องของกลุ่ม")
+
+
+def _case_card(ctx: Context, case: Case, with_history: bool = True) -> Card:
+    fields = [
+        Field("ประเภท", KIND_LABELS.get(case.kind, case.kind)),
+        Field("สถานะ", records.STATUS_LABELS.get(case.status, case.status)),
+        Field("วันที่", records.case_date(case)),
+    ]
+    if case.assignee_id:
+        fields.append(Field("ผู้รับผิดชอบ", records.display_name(ctx.session.get(Officer, case.assignee_id))))
+    advance = ctx.session.scalar(select(Advance).where(Advance.case_id == case.id))
+    footnote = ""
+    if advance is not None:
+        fields += [Field("จำนวนเงิน", format_baht(advance.amount)), Field("วันที่รับเงิน", thai_date(advance.received_on)),
+                   Field("ครบกำหนดส่งใช้", thai_date(advance.due_on))]
+        footnote = f"“{ADVANCE_CLEARING.quote}” ({ADVANCE_CLEARING.source})"
+    visit = ctx.session.scalar(select(Visit).where(Visit.case_id == case.id))
+    if visit is not None:
+        for label, value in (("เมือง", visit.city), ("ประเทศ", visit.country), ("สถานที่", visit.place)):
+            if value:
+                fields.append(Field(label, value))
+        if visit.guests:
+            fields.append(Field("จำนวน", f"{visit.guests} คน"))
+        if visit.items:
+            fields.append(Field("กำหนดการ", ", ".join(item.title for item in visit.items)))
+    if case.close_note:
+        fields.append(Field("หมายเหตุปิดเรื่อง", case.close_note))
+    items = []
+    if with_history:
+        items = [f"{line.when} · {line.who} · {line.what}" for line in records.history_lines(ctx.session, case)]
+    buttons = []
+    if case.status == "open":
+        buttons = [Action("ปิดเรื่อง", text=f"ปิดเรื่อง {case.ref}")]
+    return Card(title=case.title, header=f"เรื่อง {case.ref}", fields=fields, items=items[-10:],
+                footnote=footnote, buttons=buttons)
+
+
+def _find(ev: Incoming, ctx: Context, raw_ref: str) -> tuple[Officer | None, Case | None, list[Reply] | None]:
+    officer, refusal = _officer_or_refusal(ev, ctx)
+    if refusal:
+        return None, None, refusal
+    ref = records.normalise_ref(raw_ref)
+    try:
+        case = records.get_visible(ctx.session, officer, ref or "", _group_chat(ev, ctx))
+    except records.NotFound as exc:
+        return officer, None, text_reply(str(exc))
+    return officer, case, None
+
+
+@router.message(text_matches(SHOW_RE.pattern))
+def show_case(ev: Incoming, ctx: Context) -> list[Reply]:
+    _officer, case, refusal = _find(ev, ctx, SHOW_RE.match(ev.text).group(1))
+    if refusal:
+        return refusal
+    card = _case_card(ctx, case)
+    return [Reply(text=_card_text(card) + "\n" + "\n".join(card.items), cards=[card])]
+
+
+# ---------------------------------------------------------------- changing a case
+
+
+def _change(ev: Incoming, ctx: Context, pattern: re.Pattern[str], act) -> list[Reply]:
+    match = pattern.match(ev.text)
+    if len(ev.text) > MAX_TEXT:
+        return text_reply(TOO_LONG)
+    officer, case, refusal = _find(ev, ctx, match.group(1))
+    if refusal:
+        return refusal
+    note = clean_text(match.group(2))
+    try:
+        return act(officer, case, note)
+    except records.RecordError as exc:
+        return text_reply(str(exc))
+
+
+@router.message(text_matches(UPDATE_RE.pattern))
+def update(ev: Incoming, ctx: Context) -> list[Reply]:
+    def act(officer: Officer, case: Case, note: str) -> list[Reply]:
+        if not has_words(note):
+            return text_reply(f"กรุณาพิมพ์รายละเอียดต่อท้ายค่ะ เช่น “อัปเดต {case.ref} เลื่อนเป็น 20 ม.ค. 69”")
+        event_at = due_on = None
+        mentions = find_dates(note, today(ctx.now))
+        if mentions and case.kind != "advance":
+            first = mentions[0]
+            if not first.ok:
+                return text_reply(first.reason + " ยังไม่ได้อัปเดตนะคะ")
+            if case.kind in EVENT_KINDS or case.event_at is not None:
+                clock = first.time
+                if clock is None and case.event_at is not None and case.fields.get("has_time"):
+                    clock = bangkok(case.event_at).time()
+                event_at = at_bangkok(first.day, clock or time(0))
+                if first.time:
+                    case.fields = {**case.fields, "has_time": True}
+            else:
+                due_on = first.day
+        moved = (event_at is not None and event_at != case.event_at) or (due_on is not None and due_on != case.due_on)
+        records.update_case(ctx.session, case, officer, ctx.now, note, event_at=event_at, due_on=due_on)
+        text = f"อัปเดต {case.ref} แล้วค่ะ"
+        if moved:
+            text += f" วันที่ใหม่: {records.case_date(case)}"
+        return [Reply(text=text), *plan_case(ctx, case, "rescheduled" if moved else "updated")][:5]
+
+    return _change(ev, ctx, UPDATE_RE, act)
+
+
+@router.message(text_matches(CLOSE_RE.pattern))
+def close(ev: Incoming, ctx: Context) -> list[Reply]:
+    def act(officer: Officer, case: Case, note: str) -> list[Reply]:
+        records.close_case(ctx.session, case, officer, ctx.now, note if has_words(note) else "")
+        return [Reply(text=f"ปิดเรื่อง {case.ref} แล้วค่ะ" + (f" ({note})" if has_words(note) else "")),
+                *plan_case(ctx, case, "closed")][:5]
+
+    return _change(ev, ctx, CLOSE_RE, act)
+
+
+@router.message(text_matches(CANCEL_RE.pattern))
+def cancel(ev: Incoming, ctx: Context) -> list[Reply]:
+    def act(officer: Officer, case: Case, note: str) -> list[Reply]:
+        records.cancel_case(ctx.session, case, officer, ctx.now, note if has_words(note) else "")
+        return [Reply(text=f"ยกเลิกเรื่อง {case.ref} แล้วค่ะ"), *plan_case(ctx, case, "cancelled")][:5]
+
+    return _change(ev, ctx, CANCEL_RE, act)
+
+
+@router.message(text_matches(ASSIGN_RE.pattern))
+def assign(ev: Incoming, ctx: Context) -> list[Reply]:
+    def act(officer: Officer, case: Case, note: str) -> list[Reply]:
+        candidates: list[Officer] = []
+        if ev.mentioned_user_ids:
+            found = ctx.session.scalar(select(Officer).where(Officer.line_user_id == ev.mentioned_user_ids[0]))
+            candidates = [found] if found is not None and found.unit == case.unit and found.active else []
+        elif note:
+            candidates = find_by_name(ctx.session, case.unit, note)
+        if not candidates:
+            return text_reply("ไม่พบเจ้าหน้าที่คนนี้ในหน่วยงานค่ะ กรุณาแท็ก @ชื่อ หรือพิมพ์ชื่อที่ลงทะเบียนไว้นะคะ")
+        if len(candidates) > 1:
+            names = ", ".join(records.display_name(o) for o in candidates[:5])
+            return text_reply(f"มีหลายคนที่ชื่อตรงกันค่ะ ({names}) กรุณาพิมพ์ชื่อให้ชัดขึ้นนะคะ")
+        records.assign_case(ctx.session, case, officer, candidates[0], ctx.now)
+        return [Reply(text=f"มอบหมาย {case.ref} ให้ {records.display_name(candidates[0])} แล้วค่ะ"),
+                *plan_case(ctx, case, "updated")][:5]
+
+    return _change(ev, ctx, ASSIGN_RE, act)
+
+
+# ---------------------------------------------------------------- registration and the open draft
+
+
+@router.message(text_matches(REGISTER_RE.pattern))
+def register_officer(ev: Incoming, ctx: Context) -> list[Reply]:
+    if ev.in_group:
+        return text_reply("กรุณาลงทะเบียนในแชตส่วนตัวกับบอทนะคะ (รหัสเป็นของคุณคนเดียว)")
+    code = REGISTER_RE.match(ev.text).group(1)
+    officer, message = register(ctx.session, ev.user_id or "", code, ctx.now)
+    if officer is not None:
+        ctx.forget_officer(ev.user_id or "")
+    return text_reply(message)
+
+
+# Last, so that a command typed in the middle of a draft is still a command.
+router.message(in_conversation(TOPIC))(answer)
+
+__all__ = ["router"]

@@ -102,7 +102,7 @@ class Extracted:
     country: str = ""
     place: str = ""
     programme: list[tuple[str, str]] = field(default_factory=list)  # (item kind, title)
-    problems: list[str] = field(default_factory=list)  # questions to ask before anything else
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (field, Thai question) to ask first
     kind_words: tuple[str, ...] = ()
 
     def missing(self) -> list[str]:
@@ -184,7 +184,7 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
             if mention.ok:
                 result.received_on = mention.day
             else:
-                result.problems.append(mention.reason)
+                result.problems.append(("received", mention.reason))
             continue
         cut_spans.append(mention.text_span)
         event_dates.append(mention)
@@ -193,7 +193,7 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
         if first.ok:
             result.day, result.clock = first.day, first.time
         else:
-            result.problems.append(first.reason)
+            result.problems.append(("date", first.reason))
     amounts = find_amounts(norm)
     if amounts and result.kind == "advance":
         result.amount = amounts[0].value.quantize(Decimal("0.01"))

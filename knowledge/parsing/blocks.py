@@ -35,9 +35,12 @@ def _looks_like_header(cells: list[str]) -> bool:
     filled = [c.strip() for c in cells if c.strip()]
     if len(filled) < 2:
         return False
-    if any(len(c) > 110 or "<" in c for c in filled):
+    if any(len(c) > 110 or "<" in c or " : " in c or c.endswith(":") for c in filled):
         return False
-    return not _DIGIT_RE.search(filled[0]) and sum(bool(_DIGIT_RE.search(c)) for c in filled) <= 1
+    if _DIGIT_RE.search(filled[0]):
+        return False
+    # header cells are labels: short, and not bare numbers or amounts
+    return not any(_MONEY_RE.match(c) or len(c) > 60 and _DIGIT_RE.search(c) for c in filled[1:])
 
 
 def row_text(header: list[str] | None, cells: list[str]) -> tuple[str, str]:
@@ -92,7 +95,7 @@ def parse_blocks(
     toc_lines = {n for a, b in toc_ranges for n in range(a, b + 1)}
     parts_by_title: dict[str, str] = {}
     rows_by_title: dict[str, str] = {}
-    seen_paragraphs: set[str] = set()
+    paragraphs: list[str] = []
 
     def parent() -> str:
         return stack[-1][1] if stack else root
@@ -195,10 +198,14 @@ def parse_blocks(
             continue
         title_base = tb.sections[parent()].title if stack else ""
         title = title_base or text.split("\n")[0][:80]
-        norm = re.sub(r"\s+", "", text)
-        sec = tb.add(
-            f"{id_prefix}/p/{n}", "paragraph", title, text, [tb.span(n, n)], parent(), key=key,
-            searchable=norm not in seen_paragraphs,  # repeated captions / page headers
-        )
-        seen_paragraphs.add(norm)
+        sec = tb.add(f"{id_prefix}/p/{n}", "paragraph", title, text, [tb.span(n, n)], parent(), key=key)
+        paragraphs.append(sec.id)
         para = sec.id
+
+    # repeated captions / page headers: only the first occurrence is searchable
+    seen: set[str] = set()
+    for sid in paragraphs:
+        norm = re.sub(r"\s+", "", tb.sections[sid].text)
+        if norm in seen:
+            tb.sections[sid].searchable = False
+        seen.add(norm)

@@ -83,9 +83,12 @@ def build_overlay(
         facets = {k: str(entry[k]) for k in ("budget", "target", "gloss", "context") if entry.get(k)}
         if entry["kind"] in {"measure", "paragraph"}:
             facets["type"] = entry["kind"] if entry["kind"] == "measure" else "plan_element"
+        aliases = [
+            a for a in (entry.get("notes_name"), entry["name"]) if a and a != title and _THAI_RE.search(a)
+        ]
         item = tb.add(
             f"{doc}/{entry['code']}", _KIND[entry["kind"]], title, text or title, spans, root, key=entry["key"],
-            facets=facets,
+            facets=facets, aliases=aliases,
         )
         own = [(sp.first, sp.last) for i, sp in enumerate(spans) if i == 0 or sp.last > sp.first]
         first, last = spans[0].first, spans[0].last

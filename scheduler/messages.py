@@ -1,0 +1,114 @@
+"""Reminder messages: rendered at send time from the rows as they are then.
+
+Rendering late (not at planning) means a reminder never says something stale: a
+cleared advance, a cancelled visit or a ticked checklist item simply makes the
+reminder obsolete (`render` returns None and the row is cancelled). Personal data
+goes into the message only, never into logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Chat, Officer, Reminder
+from bot.settings import Settings
+from handlers.replies import Reply
+from scheduler.store import Plan
+
+# Which Chat flag a group must keep on to receive each kind (1:1 reminders need none).
+GROUP_FLAG = {
+    "visit_logged": "notify_visits",
+    "visit_notice": "notify_visits",
+    "visit_morning": "notify_visits",
+    "visit_changed": "notify_visits",
+    "visit_cancelled": "notify_visits",
+    "advance_escalate": "notify_advances",
+    "digest": "notify_digest",
+}
+
+
+@dataclass(slots=True)
+class Rendered:
+    replies: list[Reply]
+    follow_ups: list[Plan] = field(default_factory=list)  # planned once this one is sent
+
+
+def is_group_id(line_id: str) -> bool:
+    return line_id[:1] in {"C", "R"}
+
+
+def group_targets(session: Session, unit: str, flag: str) -> list[str]:
+    """LINE ids of the groups registered for `unit` that asked for `flag`."""
+    rows = session.scalars(
+        select(Chat.line_chat_id)
+        .where(
+            Chat.registered_at.is_not(None),
+            Chat.active.is_(True),
+            Chat.unit == unit,
+            getattr(Chat, flag).is_(True),
+            Chat.chat_type.in_(("group", "room")),
+        )
+        .order_by(Chat.id)
+    )
+    return list(rows)
+
+
+def admin_targets(session: Session, unit: str, settings: Settings) -> list[str]:
+    """Admins of the unit (1:1), else the admins named in the settings."""
+    rows = list(
+        session.scalars(
+            select(Officer.line_user_id)
+            .where(Officer.role == "admin", Officer.active.is_(True), Officer.followed.is_(True), Officer.unit == unit)
+            .order_by(Officer.id)
+        )
+    )
+    return rows or list(settings.admin_user_ids)
+
+
+def officer_target(officer: Officer | None) -> str | None:
+    """A person's 1:1 chat, if they still follow the bot."""
+    if officer is None or not officer.active or not officer.followed:
+        return None
+    return officer.line_user_id
+
+
+def target_allowed(session: Session, row: Reminder) -> bool:
+    """The bot never pushes to a group that has not asked (or no longer asks) for it."""
+    if not is_group_id(row.target):
+        return True
+    flag = GROUP_FLAG.get(row.kind)
+    if flag is None:
+        return False
+    chat = session.scalar(select(Chat).where(Chat.line_chat_id == row.target))
+    return bool(chat and chat.registered_at is not None and chat.active and getattr(chat, flag))
+
+
+def render(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
+    """The message for `row`, or None when it no longer applies."""
+    from scheduler import advances, checklist, digest, planning, visits
+
+    if not target_allowed(session, row):
+        return None
+    renderers = {
+        "advance_due": advances.render_due,
+        "advance_snooze": advances.render_due,
+        "advance_overdue": advances.render_overdue,
+        "advance_escalate": advances.render_escalate,
+        "visit_logged": visits.render_notice,
+        "visit_notice": visits.render_notice,
+        "visit_morning": visits.render_notice,
+        "visit_changed": visits.render_notice,
+        "visit_cancelled": visits.render_notice,
+        "checklist_due": checklist.render_due,
+        "case_due": planning.render_case_due,
+        "digest": digest.render_digest,
+    }
+    fn = renderers.get(row.kind)
+    if fn is None:
+        text = str(row.payload.get("text") or "")
+        return Rendered([Reply(text=text)]) if text else None
+    return fn(session, row, now, settings)

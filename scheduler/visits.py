@@ -1,0 +1,144 @@
+"""Visits and events: notices to the unit's registered groups.
+
+A group hears about a visit when it is logged, settings.visit_notice_days before,
+and on the morning of the day with the programme; a new date or a cancellation
+re-plans what is still pending and tells the group at once. Only groups registered
+for the case's unit with notify_visits receive anything.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import at_bangkok, thai_date, thai_datetime, today
+from bot.db.models import Case, Reminder, Visit
+from bot.settings import BANGKOK, Settings
+from handlers.replies import Card, Field, Reply
+from scheduler.messages import Rendered, group_targets
+from scheduler.store import Plan, cancel_pending, plan
+
+KINDS = ("visit_logged", "visit_notice", "visit_morning", "visit_changed", "visit_cancelled")
+EVENT_KINDS = {"visit", "ceremony", "conference", "interpreting"}
+
+
+def visit_of(session: Session, case_id: int | None) -> Visit | None:
+    if case_id is None:
+        return None
+    return session.scalar(select(Visit).where(Visit.case_id == case_id))
+
+
+def is_event(session: Session, case: Case) -> bool:
+    return visit_of(session, case.id) is not None or (case.kind in EVENT_KINDS and case.event_at is not None)
+
+
+def starts_at(case: Case, visit: Visit | None) -> datetime | None:
+    return (visit.starts_at if visit is not None and visit.starts_at else None) or case.event_at
+
+
+def plan_visit(session: Session, case: Case, change: str, settings: Settings, now: datetime) -> list[Reply]:
+    """(Re)plan the group notices of a visit/event; returns the note for the officer."""
+    visit = visit_of(session, case.id)
+    start = starts_at(case, visit)
+    targets = group_targets(session, case.unit, "notify_visits")
+    cancel_pending(session, case_id=case.id, kinds=KINDS)
+    stamp = start.isoformat() if start else "undated"
+    cancelled = change == "cancelled" or case.status == "cancelled" or (visit is not None and visit.status == "cancelled")
+    if cancelled:
+        for t in targets:
+            plan(session, Plan("visit_cancelled", f"visit:{case.id}:{t}:cancelled", t, now, case.id))
+        return [Reply(text="แจ้งยกเลิกในกลุ่มที่ลงทะเบียนไว้แล้วค่ะ")] if targets else []
+    if change == "closed" or case.status != "open":
+        return []
+    first = {"created": "visit_logged", "rescheduled": "visit_changed"}.get(change)
+    for t in targets:
+        if first:
+            plan(session, Plan(first, f"visit:{case.id}:{t}:{first}:{stamp}", t, now, case.id, payload={"start": stamp}))
+        if start is None:
+            continue
+        day = today(start)
+        for d in settings.visit_notice_days:
+            at = at_bangkok(day - timedelta(days=d), settings.reminder_clock)
+            if at > now:
+                plan(session, Plan("visit_notice", f"visit:{case.id}:{t}:notice{d}:{stamp}", t, at, case.id, payload={"start": stamp, "days": d}))
+        morning = at_bangkok(day, settings.morning_clock)
+        if morning > now and morning < start + timedelta(hours=12):
+            plan(session, Plan("visit_morning", f"visit:{case.id}:{t}:morning:{stamp}", t, morning, case.id, payload={"start": stamp}))
+    if not targets:
+        return []
+    if change == "rescheduled":
+        return [Reply(text="แจ้งกำหนดการใหม่ในกลุ่มแล้ว และปรับการแจ้งเตือนให้แล้วค่ะ")]
+    return [Reply(text=f"จะแจ้งกลุ่มของหน่วยงานล่วงหน้า {', '.join(str(d) for d in settings.visit_notice_days)} วัน และเช้าวันงานนะคะ")] if change == "created" else []
+
+
+def programme_lines(visit: Visit | None) -> list[str]:
+    if visit is None:
+        return []
+    lines = []
+    for item in visit.items:
+        when = f"{item.at.astimezone(BANGKOK):%H.%M} น. " if item.at else ""
+        place = f" ({item.place})" if item.place else ""
+        lines.append(f"{when}{item.title}{place}")
+    return lines
+
+
+def visit_card(case: Case, visit: Visit | None, title: str, *, tone: str = "default") -> Card:
+    start = starts_at(case, visit)
+    fields = [Field("เรื่อง", case.title)]
+    if start:
+        fields.append(Field("วันเวลา", thai_datetime(start)))
+    place = (visit.place if visit else "") or ""
+    if place:
+        fields.append(Field("สถานที่", place))
+    if visit is not None and visit.delegation:
+        fields.append(Field("คณะ", visit.delegation))
+    return Card(title=title, header=case.ref, fields=fields, items=programme_lines(visit), tone=tone)
+
+
+def render_notice(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
+    case = session.get(Case, row.case_id) if row.case_id else None
+    if case is None:
+        return None
+    visit = visit_of(session, case.id)
+    start = starts_at(case, visit)
+    stamp = start.isoformat() if start else "undated"
+    if row.kind == "visit_cancelled":
+        when = f" ({thai_date(start)})" if start else ""
+        text = f"ยกเลิกแล้วค่ะ: {case.title}{when}"
+        return Rendered([Reply(text=text, cards=[visit_card(case, visit, "ยกเลิกงาน", tone="warning")])])
+    if case.status != "open" or (visit is not None and visit.status == "cancelled"):
+        return None
+    if row.payload.get("start", stamp) != stamp:
+        return None  # planned for a date that has since changed
+    when = thai_datetime(start) if start else "ยังไม่กำหนดวัน"
+    if row.kind == "visit_logged":
+        text = f"มีงานใหม่ค่ะ: {case.title} {when}"
+        title = "งานใหม่"
+    elif row.kind == "visit_changed":
+        text = f"เปลี่ยนกำหนดการค่ะ: {case.title} เป็น {when}"
+        title = "เปลี่ยนกำหนดการ"
+    elif row.kind == "visit_morning":
+        text = f"วันนี้มีงานค่ะ: {case.title} {when}"
+        title = "งานวันนี้"
+    else:
+        left = (today(start) - today(now)).days if start else row.payload.get("days", 0)
+        text = f"อีก {left} วันมีงานค่ะ: {case.title} {when}" if left > 0 else f"วันนี้มีงานค่ะ: {case.title} {when}"
+        title = "แจ้งล่วงหน้า"
+    return Rendered([Reply(text=text, cards=[visit_card(case, visit, title)])])
+
+
+def events_between(session: Session, unit: str, first: date, last: date) -> list[tuple[Case, Visit | None, datetime]]:
+    """Open visits/events of a unit whose start falls on [first, last] (Bangkok days)."""
+    lo, hi = at_bangkok(first, datetime.min.time()), at_bangkok(last + timedelta(days=1), datetime.min.time())
+    out: list[tuple[Case, Visit | None, datetime]] = []
+    for case, visit in session.execute(
+        select(Case, Visit).outerjoin(Visit, Visit.case_id == Case.id).where(Case.unit == unit, Case.status == "open")
+    ).all():
+        start = starts_at(case, visit)
+        if start is None or visit is not None and visit.status == "cancelled":
+            continue
+        if (visit is not None or case.kind in EVENT_KINDS) and lo <= start < hi:
+            out.append((case, visit, start))
+    return sorted(out, key=lambda t: t[2])

@@ -6,55 +6,24 @@ from knowledge.model import Document
 
 SOURCES_DIR = "knowledge/sources"
 
+_FAO = "สำนักงานการต่างประเทศ สำนักปลัดกรุงเทพมหานคร"
+# doc, file, title, short title, issuing unit, BE year, kind
+_ROWS = [
+    ("000", "fao_operations_manual_2564.txt", "คู่มือการปฏิบัติงาน สำนักงานการต่างประเทศ ฉบับปรับปรุง พ.ศ. 2564",
+     "คู่มือปฏิบัติงาน สกต. 2564", _FAO, 2564, "manual"),
+    ("001", "fad_action_plan_2560.txt", "แผนปฏิบัติการประจำปี พ.ศ. ๒๕๖๐ กองการต่างประเทศ",
+     "แผนปฏิบัติการ กต. 2560", "กองการต่างประเทศ สำนักปลัดกรุงเทพมหานคร", 2560, "action_plan"),
+    ("002", "sdd_policy_planning_manual_2564.txt", "คู่มือการปฏิบัติงาน กองนโยบายและแผนงาน สำนักพัฒนาสังคม",
+     "คู่มือปฏิบัติงาน กองนโยบายและแผนงาน สพส.", "กองนโยบายและแผนงาน สำนักพัฒนาสังคม กรุงเทพมหานคร", 2564, "manual"),
+    ("003", "fao_performance_report_2564.txt",
+     "แบบฟอร์มการรายงานผลการปฏิบัติราชการตามคำรับรอง ประจำปีงบประมาณ พ.ศ. 2564",
+     "รายงานผลตามคำรับรอง สกต. 2564", _FAO, 2564, "results_report"),
+    ("004", "fao_action_plan_2568.txt", "แผนปฏิบัติการประจำปี พ.ศ. 2568 สำนักงานการต่างประเทศ",
+     "แผนปฏิบัติการ สกต. 2568", _FAO, 2568, "action_plan"),
+]
+
 DOCUMENTS: dict[str, Document] = {
-    d.doc: d
-    for d in (
-        Document(
-            doc="000",
-            source=f"{SOURCES_DIR}/fao_operations_manual_2564.txt",
-            title="คู่มือการปฏิบัติงาน สำนักงานการต่างประเทศ ฉบับปรับปรุง พ.ศ. 2564",
-            short_title="คู่มือปฏิบัติงาน สกต. 2564",
-            unit="สำนักงานการต่างประเทศ สำนักปลัดกรุงเทพมหานคร",
-            year_be=2564,
-            kind="manual",
-        ),
-        Document(
-            doc="001",
-            source=f"{SOURCES_DIR}/fad_action_plan_2560.txt",
-            title="แผนปฏิบัติการประจำปี พ.ศ. ๒๕๖๐ กองการต่างประเทศ",
-            short_title="แผนปฏิบัติการ กต. 2560",
-            unit="กองการต่างประเทศ สำนักปลัดกรุงเทพมหานคร",
-            year_be=2560,
-            kind="action_plan",
-        ),
-        Document(
-            doc="002",
-            source=f"{SOURCES_DIR}/sdd_policy_planning_manual_2564.txt",
-            title="คู่มือการปฏิบัติงาน กองนโยบายและแผนงาน สำนักพัฒนาสังคม",
-            short_title="คู่มือปฏิบัติงาน กองนโยบายและแผนงาน สพส.",
-            unit="กองนโยบายและแผนงาน สำนักพัฒนาสังคม กรุงเทพมหานคร",
-            year_be=2564,
-            kind="manual",
-        ),
-        Document(
-            doc="003",
-            source=f"{SOURCES_DIR}/fao_performance_report_2564.txt",
-            title="แบบฟอร์มการรายงานผลการปฏิบัติราชการตามคำรับรอง ประจำปีงบประมาณ พ.ศ. 2564",
-            short_title="รายงานผลตามคำรับรอง สกต. 2564",
-            unit="สำนักงานการต่างประเทศ สำนักปลัดกรุงเทพมหานคร",
-            year_be=2564,
-            kind="results_report",
-        ),
-        Document(
-            doc="004",
-            source=f"{SOURCES_DIR}/fao_action_plan_2568.txt",
-            title="แผนปฏิบัติการประจำปี พ.ศ. 2568 สำนักงานการต่างประเทศ",
-            short_title="แผนปฏิบัติการ สกต. 2568",
-            unit="สำนักงานการต่างประเทศ สำนักปลัดกรุงเทพมหานคร",
-            year_be=2568,
-            kind="action_plan",
-        ),
-    )
+    row[0]: Document(row[0], f"{SOURCES_DIR}/{row[1]}", *row[2:]) for row in _ROWS
 }
 
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 
-from knowledge.catalogue import DOCUMENTS
 from knowledge.model import Section
 from knowledge.parsing.blocks import parse_blocks
 from knowledge.parsing.registry import REGISTRY
 from knowledge.parsing.steps import parse_step_table, step_text, steps_summary
 from knowledge.parsing.text import clean_cell, clean_inline, is_blank, strip_heading
-from knowledge.parsing.tree import TreeBuilder
+from knowledge.parsing.tree import TreeBuilder, part_lines, start_document
 
 DOC = "000"
 TOC_RANGES = [(17, 529), (1379, 1475)]
@@ -222,17 +221,11 @@ def _flowchart(tb: TreeBuilder, first: int, last: int) -> tuple[str, str]:
 
 
 def parse() -> dict[str, Section]:
-    doc = DOCUMENTS[DOC]
-    tb = TreeBuilder(DOC, doc.source)
+    tb, root = start_document(DOC)
     n_lines = len(tb.lines)
-    root = tb.add(DOC, "document", doc.title, "", [tb.span(1, n_lines)], None, searchable=False).id
     entries = [e for e in REGISTRY if e["doc"] == DOC]
     codes = {e["code"] for e in entries}
-
-    claimed: set[int] = set()
-    for e in entries:
-        for a, b in e["parts"].values():
-            claimed.update(range(a, b + 1))
+    claimed = part_lines(entries)
 
     unit_ids: dict[str, str] = {}
     for prefix, uid, name, (a, b) in UNITS:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from knowledge.catalogue import DOCUMENTS
 from knowledge.model import Section
 from knowledge.parsing.blocks import parse_blocks
 from knowledge.parsing.registry import REGISTRY
 from knowledge.parsing.text import clean_inline
-from knowledge.parsing.tree import TreeBuilder
+from knowledge.parsing.tree import TreeBuilder, start_document
 
 _THAI_RE = re.compile("[\u0e01-\u0e4e]")
 MAX_TEXT = 2500
@@ -43,10 +42,8 @@ def build_overlay(
     text_ranges: Callable[[dict, list[list[int]]], list[list[int]]] | None = None,
     extra: Callable[[TreeBuilder, str, Section], None] | None = None,
 ) -> dict[str, Section]:
-    d = DOCUMENTS[doc]
-    tb = TreeBuilder(doc, d.source)
+    tb, root = start_document(doc)
     n = len(tb.lines)
-    root = tb.add(doc, "document", d.title, "", [tb.span(1, n)], None, searchable=False).id
     parse_blocks(tb, root, 1, n, set(), doc, list(toc_ranges))
     generic = [s for s in tb.sections.values() if s.kind in {"paragraph", "table_row"}]
     taken: set[str] = set()

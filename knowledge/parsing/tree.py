@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.catalogue import DOCUMENTS
 from knowledge.model import Section, Span
 from knowledge.parsing.text import clean_cell, is_blank, read_lines
 
@@ -101,3 +102,20 @@ class TreeBuilder:
         for sid, s in self.sections.items():
             out.setdefault(sid, s)
         return out
+
+
+def start_document(doc: str) -> tuple[TreeBuilder, str]:
+    """A builder for one catalogued document, with its (non-searchable) root section added."""
+    d = DOCUMENTS[doc]
+    tb = TreeBuilder(doc, d.source)
+    root = tb.add(doc, "document", d.title, "", [tb.span(1, len(tb.lines))], None, searchable=False).id
+    return tb, root
+
+
+def part_lines(entries: list[dict]) -> set[int]:
+    """Every line a registry entry's parts claim (the generic parser skips them)."""
+    claimed: set[int] = set()
+    for e in entries:
+        for a, b in e["parts"].values():
+            claimed.update(range(a, b + 1))
+    return claimed

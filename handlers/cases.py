@@ -251,12 +251,20 @@ def _stale(ev: Incoming, draft: dict[str, Any] | None) -> bool:
     return draft is None or ev.postback.get("n") != draft.get("nonce")
 
 
-@router.postback("case_confirm")
-def confirm_postback(ev: Incoming, ctx: Context) -> list[Reply]:
-    state, draft = _state_and_draft(ev, ctx)
-    if _stale(ev, draft):
-        return text_reply("การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ หากต้องการบันทึก กรุณาพิมพ์ใหม่อีกครั้งนะคะ")
-    return _confirm(ev, ctx, state, draft)
+STALE = "การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ หากต้องการบันทึก กรุณาพิมพ์ใหม่อีกครั้งนะคะ"
+
+
+def _on_draft(then):
+    """A postback handler for a button of the draft card; an old card's button (the
+    draft was confirmed, cancelled or replaced) gets a polite note instead."""
+
+    def handler(ev: Incoming, ctx: Context) -> list[Reply]:
+        state, draft = _state_and_draft(ev, ctx)
+        if _stale(ev, draft):
+            return text_reply(STALE)
+        return then(ev, ctx, state, draft)
+
+    return handler
 
 
 def _confirm(ev: Incoming, ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
@@ -276,32 +284,21 @@ def cancel_postback(ev: Incoming, ctx: Context) -> list[Reply]:
     return text_reply("ยกเลิกแล้วค่ะ ไม่มีอะไรถูกบันทึก")
 
 
-@router.postback("case_kind")
-def kind_postback(ev: Incoming, ctx: Context) -> list[Reply]:
-    state, draft = _state_and_draft(ev, ctx)
-    if _stale(ev, draft):
-        return text_reply("การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ")
-    return _ask_kind(ctx, state, draft)
-
-
-def _ask_kind(ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
+def _ask_kind(_ev: Incoming, ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
     ctx.save_conversation(state, "ask:kind", draft)
     quick = [Action(label=label, text=label) for label in KIND_LABELS.values()]
     return [Reply(text=QUESTIONS["kind"], quick=quick)]
 
 
-@router.postback("case_date")
-def date_postback(ev: Incoming, ctx: Context) -> list[Reply]:
-    state, draft = _state_and_draft(ev, ctx)
-    if _stale(ev, draft):
-        return text_reply("การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ")
-    return _ask_date(ctx, state, draft)
-
-
-def _ask_date(ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
+def _ask_date(_ev: Incoming, ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
     field_name = "received" if draft["kind"] == "advance" else "date"
     ctx.save_conversation(state, f"ask:{field_name}", draft)
     return [Reply(text=QUESTIONS[field_name], quick=[Action(label=q, text=q) for q in QUICK[field_name]])]
+
+
+router.postback("case_confirm")(_on_draft(_confirm))
+router.postback("case_kind")(_on_draft(_ask_kind))
+router.postback("case_date")(_on_draft(_ask_date))
 
 
 def _set_kind(draft: dict[str, Any], kind: str) -> None:
@@ -353,16 +350,16 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
     if squashed in CONFIRM_WORDS and step == "confirm":
         return _confirm(ev, ctx, state, draft)
     if squashed == "เปลี่ยนประเภท":
-        return _ask_kind(ctx, state, draft)
+        return _ask_kind(ev, ctx, state, draft)
     if squashed == "แก้วันที่":
-        return _ask_date(ctx, state, draft)
+        return _ask_date(ev, ctx, state, draft)
     field_name = step.removeprefix("ask:")
     if step == "confirm":
         return _correct(ev, ctx, state, draft, text)
     if field_name == "kind":
         kind = kind_from_answer(text)
         if kind is None:
-            return _ask_kind(ctx, state, draft)
+            return _ask_kind(ev, ctx, state, draft)
         _set_kind(draft, kind)
         return _next_step(ev, ctx, draft, state)
     if field_name == "title":

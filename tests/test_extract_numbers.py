@@ -1,0 +1,71 @@
+"""Amounts and counts: Arabic and Thai digits, Thai number words, multipliers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from handlers.extract.numbers import find_amounts, find_counts, format_baht
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("25,000 บาท", 25000),
+        ("25000 บาท", 25000),
+        ("๒๕,๐๐๐ บาท", 25000),
+        ("2.5 หมื่น", 25000),
+        ("ห้าพันบาท", 5000),
+        ("สองหมื่นห้าพันบาท", 25000),
+        ("1.2 ล้าน", 1200000),
+        ("1 ล้าน 2 แสน บาท", 1200000),
+        ("3 แสน", 300000),
+        ("ยืมเงิน 30000 ไปโตเกียว", 30000),
+        ("2,500.50 บาท", Decimal("2500.50")),
+    ],
+)
+def test_amounts(text, value):
+    found = find_amounts(text)
+    assert len(found) == 1, found
+    assert found[0].value == Decimal(value)
+
+
+def test_numbers_that_are_not_money():
+    assert find_amounts("รับคณะ 12 คน 15 ม.ค. 69 14.00 น.") == []
+    assert find_amounts("ประชุมปี 2569") == []
+    assert find_amounts("ยืมเงิน 12 คน") == []
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [("12 คน", 12, "คน"), ("สิบสองคน", 12, "คน"), ("๕ ท่าน", 5, "คน"), ("แปล 5 หน้า", 5, "หน้า"), ("20 pax", 20, "คน")],
+)
+def test_counts(text, value, unit):
+    found = find_counts(text)
+    assert [(c.value, c.unit) for c in found] == [(value, unit)]
+
+
+def test_format_baht():
+    assert format_baht(Decimal("25000.00")) == "25,000 บาท"
+    assert format_baht(Decimal("2500.5")) == "2,500.50 บาท"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_any_written_amount_reads_back(value):
+    for text in (f"{value:,} บาท", f"{value} บาท", f"ยืมเงิน {value}"):
+        found = find_amounts(text)
+        assert found and found[0].value == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789,. บาทหมื่นพันแสนล้านห้าสองคนk")), max_size=40))
+def test_never_crashes_and_never_negative(text):
+    for amount in find_amounts(text):
+        assert amount.value > 0
+        assert 0 <= amount.text_span[0] < amount.text_span[1] <= len(text)
+    for count in find_counts(text):
+        assert count.value > 0

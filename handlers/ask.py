@@ -1,7 +1,160 @@
-"""Topic: ask. (placeholder router; filled in by its issue)"""
+"""Topic: ask the manuals. The last router: free text nobody else took.
+
+Why it looks like this: an officer wants the answer first, then the steps (with how
+long each takes and who does it), then where it is written, so a card shows exactly
+that; long step lists are summarised with a "ดูขั้นตอนทั้งหมด" postback. When the
+engine is not sure, it says so and offers the three closest topics to tap instead
+of guessing. `Reply.text` is the whole answer in plain text (altText, terminal).
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+import logging
+import re
+from typing import Any
+
+from handlers.context import Context
+from handlers.incoming import Incoming
+from handlers.replies import Action, Card, Reply, postback
+from handlers.router import Router, is_text
+
+log = logging.getLogger(__name__)
 
 router = Router("ask")
+
+STEPS_SHOWN = 6
+SEE_ALL = "ดูขั้นตอนทั้งหมด"
+_STEP_LINE = re.compile(r"^\s*\d+[.)]\s")
+
+
+def _topic_action(title: str, section_id: str) -> Action:
+    return Action(label=title, data=postback("topic", s=section_id), display_text=title)
+
+
+def _steps_action(section_id: str, title: str = "") -> Action:
+    return Action(label=SEE_ALL, data=postback("steps", s=section_id), display_text=f"{SEE_ALL} {title}".strip())
+
+
+def _format_step(step: Any) -> str:
+    try:
+        from knowledge.answer import format_step
+
+        return format_step(step)
+    except Exception:  # a fake engine's step in tests
+        extra = [x for x in (getattr(getattr(step, "duration", None), "raw", ""), step.responsible) if x]
+        return f"{step.no}. {step.text}" + (f" ({' · '.join(extra)})" if extra else "")
+
+
+def answer_reply(answer: Any) -> Reply:
+    """A knowledge Answer as a Reply: a card for answers, text + topics otherwise."""
+    if answer.kind == "smalltalk":
+        from handlers.help import EXAMPLES
+
+        return Reply(text=answer.body, quick=[Action(a.label, text=(a.text or a.label).strip()) for a in EXAMPLES[:4]])
+    if answer.kind != "answer":
+        topics = [_topic_action(s.title, s.section_id) for s in answer.suggestions[:3]]
+        return Reply(text=answer.body, quick=[*topics, Action("วิธีใช้", text="วิธีใช้")])
+    body_lines = answer.body.split("\n")
+    steps = list(answer.steps)
+    intro = body_lines
+    items: list[str] = []
+    if steps:
+        intro = [line for line in body_lines if not _STEP_LINE.match(line)]
+        items = [_format_step(s) for s in steps[:STEPS_SHOWN]]
+    total = max(answer.total_steps, len(steps))
+    if steps and total > len(items):
+        items.append(f"… ทั้งหมด {total} ขั้นตอน แตะ \"{SEE_ALL}\" ค่ะ")
+    buttons: list[Action] = []
+    quick: list[Action] = []
+    if answer.section_id and total:
+        buttons.append(_steps_action(answer.section_id, answer.title))
+        quick.append(_steps_action(answer.section_id, answer.title))
+    quick += [_topic_action(s.title, s.section_id) for s in answer.suggestions[:3]]
+    footnote = f"ที่มา: {answer.citation}" if answer.citation else ""
+    card = Card(
+        title=answer.title or "คำตอบจากคู่มือ",
+        header="คู่มือ",
+        body="\n".join(intro).strip(),
+        items=items,
+        footnote=footnote,
+        buttons=buttons,
+    )
+    text = f"{answer.title}\n{answer.body}" if answer.title else answer.body
+    if footnote:
+        text += f"\n{footnote}"
+    return Reply(text=text, cards=[card], quick=quick)
+
+
+def _title(section: Any) -> str:
+    try:
+        from knowledge.answer import clean_title
+
+        return clean_title(section.title)
+    except Exception:
+        return str(getattr(section, "title", ""))
+
+
+@router.postback("steps")
+def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
+    section_id = ev.postback.get("s", "")
+    engine = ctx.knowledge
+    try:
+        section = engine.section(section_id)
+        lines = [line for line in engine.steps_text(section_id).split("\n") if line.strip()]
+    except KeyError:
+        return [Reply(text="ขออภัยค่ะ ไม่พบหัวข้อนี้ในคู่มือแล้ว ลองถามใหม่อีกครั้งนะคะ")]
+    title = _title(section)
+    if not lines:
+        return [Reply(text=f"หัวข้อ \"{title}\" ไม่มีตารางขั้นตอนในคู่มือค่ะ")]
+    intro = f"ขั้นตอน{title} มีทั้งหมด {len(lines)} ขั้นตอนค่ะ"
+    card = Card(title=title, header="ขั้นตอนทั้งหมด", body=intro, items=lines)
+    return [Reply(text=intro + "\n" + "\n".join(lines), cards=[card])]
+
+
+@router.postback("topic")
+def topic(ev: Incoming, ctx: Context) -> list[Reply]:
+    """A suggested topic tapped: answer about that section."""
+    section_id = ev.postback.get("s", "")
+    engine = ctx.knowledge
+    try:
+        section = engine.section(section_id)
+    except KeyError:
+        return [Reply(text="ขออภัยค่ะ ไม่พบหัวข้อนี้ในคู่มือแล้ว ลองถามใหม่อีกครั้งนะคะ")]
+    return [section_reply(engine, section)]
+
+
+def section_reply(engine: Any, section: Any) -> Reply:
+    """The card for one section by id (not a search: the person chose it)."""
+    from knowledge.answer import Answer, citation, display_text
+
+    title = _title(section)
+    spans = getattr(section, "spans", None) or []
+    lines = (spans[0].first, spans[-1].last) if spans else None
+    steps_text = engine.steps_text(section.id)
+    total = len([line for line in steps_text.split("\n") if line.strip()])
+    body = display_text(section)
+    if len(body) > 1200:
+        body = body[:1200].rsplit(" ", 1)[0] + " …"
+    answer = Answer(
+        query=title, kind="answer", title=title, body=body or title, total_steps=total,
+        citation=citation(engine, section, lines) if lines else "", section_id=section.id,
+    )
+    return answer_reply(answer)
+
+
+@router.message()
+def ask(ev: Incoming, ctx: Context) -> list[Reply]:
+    text = ev.text.strip()
+    if not text:
+        from handlers.help import help_reply
+
+        return [help_reply(ctx)]
+    answer = ctx.knowledge.answer(text)
+    log.info("answered kind=%s in %.1f ms", answer.kind, answer.took_ms)  # no question text: it may be personal
+    return [answer_reply(answer)]
+
+
+@router.on(lambda ev, ctx: not is_text(ev, ctx))
+def anything_else(_ev: Incoming, _ctx: Context) -> list[Reply]:
+    """Every other event (unknown types included) is handled by saying nothing."""
+    return []

@@ -1,0 +1,306 @@
+"""`python -m bot serve`: the LINE webhook service (aiohttp).
+
+POST /callback   LINE webhooks, verified by the SDK's WebhookParser.
+GET  /healthz    database and knowledge-index readiness as JSON (200 ready / 503).
+
+Why it is built this way:
+- LINE wants its 200 within about two seconds, so /callback only verifies, parses
+  and schedules; the work runs in background tasks that the app tracks and awaits
+  on shutdown. Handlers are synchronous (SQLAlchemy), so they run in a small thread
+  pool, never on the event loop.
+- Events of one chat are handled in order (a per-chat lock): a conversation's next
+  message must see the state the previous one saved.
+- Each webhookEventId is recorded (insert-or-ignore) before anything else happens,
+  so a redelivered or duplicated event is never handled twice.
+- A reply token lives about a minute: an answer that is ready too late, or whose
+  reply is refused as "Invalid reply token", goes by push to the same chat.
+- A well-signed request never gets a 5xx: every failure after verification is
+  logged (without personal data) and the request still gets its 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from datetime import datetime, timezone
+from typing import Any
+
+from aiohttp import web
+from linebot.v3 import WebhookParser
+from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.webhooks import Event
+from sqlalchemy import text
+
+from bot.app import Application
+from bot.db import transaction
+from bot.db.models import ProcessedEvent
+from bot.events import event_mode, event_type, reply_token, to_incoming
+from bot.line import LineSender
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# A reply token is good for about a minute; past this age, push instead.
+REPLY_TOKEN_MAX_AGE_S = 50.0
+
+SETTINGS = web.AppKey("settings", Settings)
+APPLICATION = web.AppKey("application", Application)
+SENDER = web.AppKey("sender", LineSender)
+
+
+class WebhookService:
+    """The event pipeline behind /callback: dedupe, handle, deliver; tracked tasks."""
+
+    def __init__(self, settings: Settings, application: Application, sender: Any, *, workers: int = 4) -> None:
+        self.settings = settings
+        self.application = application
+        self.sender = sender
+        self.parser = WebhookParser(settings.line_channel_secret)
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="handler")
+        self.tasks: set[asyncio.Task[None]] = set()
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self.knowledge_state = "loading"
+        # Called with (how, seconds from request to delivery) after each delivery: benchmarks.
+        self.on_delivered: Callable[[str, float], None] | None = None
+
+    # ------------------------------------------------------------ scheduling
+
+    def spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait for all work in progress (shutdown, tests)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.tasks:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            done, _pending = await asyncio.wait(set(self.tasks), timeout=left)
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+
+    def _lock(self, chat_id: str) -> asyncio.Lock:
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            lock = self._chat_locks[chat_id] = asyncio.Lock()
+        return lock
+
+    async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    # ------------------------------------------------------------ events
+
+    async def process(self, events: list[Event], destination: str | None, received: float) -> None:
+        """Handle one webhook's events in order, grouped per chat."""
+        for ev in events:
+            try:
+                await self.process_one(ev, destination, received)
+            except Exception:  # never let one event stop the others
+                log.exception("failed to process a %s event", event_type(ev))
+
+    async def process_one(self, ev: Event, destination: str | None, received: float) -> None:
+        kind = event_type(ev)
+        incoming = to_incoming(ev, self.settings, bot_user_id=destination)
+        event_id = getattr(ev, "webhook_event_id", None)
+        key = incoming.chat_id if incoming is not None else "-"
+        async with self._lock(key):
+            if event_id and not await self.run_blocking(self.claim, event_id, kind, _redelivery(ev)):
+                log.info("skipping a duplicate %s event", kind)
+                return
+            if event_mode(ev) == "standby" or incoming is None:
+                return
+            replies = await self.run_blocking(self.application.handle, incoming)
+        if not replies:
+            return
+        token = reply_token(ev)
+        age = time.time() - (getattr(ev, "timestamp", 0) or 0) / 1000
+        if token and age > REPLY_TOKEN_MAX_AGE_S:
+            token = None  # too old to reply: push straight away
+        how = await self.sender.reply_or_push(token, incoming.chat_id, replies)
+        if self.on_delivered is not None:
+            self.on_delivered(how, time.perf_counter() - received)
+
+    def claim(self, event_id: str, kind: str, redelivery: bool) -> bool:
+        """Record the event id; False when it was already there (insert-or-ignore)."""
+        engine = self.application.engine
+        if engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = (
+            insert(ProcessedEvent)
+            .values(
+                webhook_event_id=event_id[:64],
+                event_type=kind[:40],
+                received_at=datetime.now(timezone.utc),
+                redelivery=redelivery,
+            )
+            .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+        )
+        with transaction(self.application.sessions) as session:
+            return session.execute(stmt).rowcount == 1
+
+    # ------------------------------------------------------------ HTTP
+
+    async def callback(self, request: web.Request) -> web.Response:
+        received = time.perf_counter()
+        if (request.content_length or 0) > self.settings.max_body_bytes:
+            return web.Response(status=413, text="body too large")
+        signature = request.headers.get("X-Line-Signature", "")
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(status=413, text="body too large")
+        if len(body) > self.settings.max_body_bytes:
+            return web.Response(status=413, text="body too large")
+        if not signature:
+            return web.Response(status=400, text="missing signature")
+        try:
+            payload = self.parser.parse(body.decode("utf-8"), signature, as_payload=True)
+        except InvalidSignatureError:
+            log.warning("webhook with a bad signature refused")
+            return web.Response(status=400, text="bad signature")
+        except UnicodeDecodeError:
+            return web.Response(status=400, text="bad body")
+        except Exception:
+            # Signed by LINE but not parseable as a whole (an event the SDK cannot
+            # even read as unknown): take what can be read, one event at a time.
+            payload = _parse_leniently(self.parser, body, signature)
+            if payload is None:
+                return web.Response(status=400, text="bad body")
+        events = list(payload.events or [])
+        if events:
+            self.spawn(self.process(events, payload.destination, received))
+        return web.Response(text="OK")
+
+    async def healthz(self, _request: web.Request) -> web.Response:
+        database = "ok"
+        try:
+            await asyncio.wait_for(self.run_blocking(self._ping_database), timeout=3)
+        except Exception:
+            database = "unavailable"
+        ready = database == "ok" and self.knowledge_state == "ready"
+        body = {"status": "ok" if ready else "unavailable", "database": database, "knowledge": self.knowledge_state}
+        return web.json_response(body, status=200 if ready else 503)
+
+    def _ping_database(self) -> None:
+        with self.application.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    async def warm_knowledge(self, loader: Callable[[], Any]) -> None:
+        """Load the knowledge index off the loop; /healthz says "ready" afterwards."""
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, loader)
+            self.knowledge_state = "ready"
+        except Exception:
+            log.exception("knowledge index failed to load")
+            self.knowledge_state = "error"
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+
+SERVICE = web.AppKey("service", WebhookService)
+
+
+def _redelivery(ev: Any) -> bool:
+    return bool(getattr(getattr(ev, "delivery_context", None), "is_redelivery", False))
+
+
+def _parse_leniently(parser: WebhookParser, body: bytes, signature: str) -> Any:
+    import json
+
+    from linebot.v3.webhook import WebhookPayload
+
+    if not parser.signature_validator.validate(body.decode("utf-8"), signature):
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    events = []
+    for raw in data.get("events") or []:
+        with suppress(Exception):
+            events.append(Event.from_dict(raw))
+    return WebhookPayload(events=events, destination=data.get("destination"))
+
+
+def _default_loader() -> Any:
+    from knowledge import get_engine
+
+    return get_engine()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    application: Application | None = None,
+    knowledge_loader: Callable[[], Any] | None = _default_loader,
+    start_ticker: bool = True,
+    sender_options: dict[str, Any] | None = None,
+) -> web.Application:
+    """The aiohttp app. Tests pass their own Application (and no knowledge loader)."""
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+
+    async def lifecycle(app: web.Application) -> Any:
+        own_application = application is None
+        appl = application
+        if appl is None:
+            # Brings an empty SQLite database up to date (migrations) off the loop.
+            appl = await asyncio.get_running_loop().run_in_executor(None, Application, settings)
+        sender = LineSender.open(settings, **(sender_options or {}))
+        service = WebhookService(settings, appl, sender)
+        app[APPLICATION] = appl
+        app[SENDER] = sender
+        app[SERVICE] = service
+        if knowledge_loader is None:
+            service.knowledge_state = "ready"
+        else:
+            service.spawn(service.warm_knowledge(knowledge_loader))
+        ticker = None
+        if start_ticker:
+            from scheduler.runner import Ticker
+
+            ticker = Ticker(appl, sender)
+            ticker.start()
+        try:
+            yield
+        finally:
+            if ticker is not None:
+                with suppress(Exception):
+                    await ticker.shutdown()
+            await service.drain(timeout=30)
+            await sender.close()
+            service.close()
+            if own_application:
+                appl.close()
+
+    app.cleanup_ctx.append(lifecycle)
+
+    async def callback(request: web.Request) -> web.Response:
+        return await request.app[SERVICE].callback(request)
+
+    async def healthz(request: web.Request) -> web.Response:
+        return await request.app[SERVICE].healthz(request)
+
+    app.router.add_post("/callback", callback)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot serve", description="Run the LINE webhook server.")
+    parser.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    settings.require_line()
+    web.run_app(create_app(settings), host=args.host, port=args.port, access_log=None)
+    return 0

@@ -31,7 +31,11 @@ class Calendar:
 
     @classmethod
     def load(cls, session: Session) -> "Calendar":
-        return cls(frozenset(session.scalars(select(Holiday.day))))
+        """The holidays as the office keeps them (a fresh install gets the shipped list)."""
+        days = frozenset(session.scalars(select(Holiday.day)))
+        if not days and ensure_seeded(session):
+            days = frozenset(session.scalars(select(Holiday.day)))
+        return cls(days)
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.holidays

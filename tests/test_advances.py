@@ -1,0 +1,117 @@
+"""The whole life of an advance, logged through the chat and driven by the tick in
+travelled time: the ladder, the due day, overdue repeats with escalation, clearing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from bot.clock import at_bangkok
+from bot.db import transaction
+from bot.db.models import Advance, Case, Chat, Reminder
+from scheduler.tick import run_tick
+
+from tests.conftest import ADMIN_ID, GROUP_ID, OFFICER_ID, incoming
+from tests.test_tick import MemorySender, assert_exactly_once, bkk
+
+CLOCKS = (time(7, 30), time(8, 30), time(9, 0), time(9, 1), time(13, 0), time(22, 0))
+
+
+async def travel(app, sender, first: date, last: date) -> list[tuple[date, str, str]]:
+    """Tick through [first, last] at a few clocks a day; returns (day, to, text) delivered."""
+    out = []
+    day = first
+    while day <= last:
+        for clock in CLOCKS:
+            before = len(sender.delivered)
+            await run_tick(app, sender, at_bangkok(day, clock))
+            out += [(day, to, text) for to, _k, text in sender.delivered[before:]]
+        day += timedelta(days=1)
+    return out
+
+
+def log_advance(say, when: datetime) -> str:
+    say("ยืมเงิน 20,000 บาท ประชุมที่โตเกียว รับเงิน 3 ธ.ค. 68", now=when)
+    replies = say("ยืนยัน", now=when)
+    joined = " ".join(r.text for r in replies)
+    assert "2 ม.ค. 2569" in joined  # due = received + 30 days (rules.ADVANCE_CLEARING)
+    return "A-2569-0001"
+
+
+async def test_advance_life_ladder_overdue_escalation_and_clearing(app, officers, say):
+    sender = MemorySender()
+    ref = log_advance(say, bkk(2025, 12, 4, 10))
+    with transaction(app.sessions) as s:
+        adv = s.scalar(select(Advance))
+        assert (adv.received_on, adv.due_on) == (date(2025, 12, 3), date(2026, 1, 2))
+
+    got = await travel(app, sender, date(2025, 12, 4), date(2026, 1, 7))
+    mine = [(d, t) for d, to, t in got if to == OFFICER_ID]
+    # 7 days before = Fri 26 Dec; 3 before = Tue 30 Dec; 1 before = 1 Jan, a holiday (and
+    # 31 Dec too) → moved back to 30 Dec, the same day; the due day Fri 2 Jan.
+    assert [d for d, _ in mine[:3]] == [date(2025, 12, 26), date(2025, 12, 30), date(2026, 1, 2)]
+    assert "อีก 7 วัน" in mine[0][1] and "วันนี้ครบกำหนด" in mine[2][1]
+    # overdue: first working day after the due day (Mon 5 Jan), then every 2 working days
+    assert [d for d, _ in mine[3:]] == [date(2026, 1, 5), date(2026, 1, 7)]
+    assert all("เลยกำหนด" in t for _, t in mine[3:])
+    escalated = [(d, t) for d, to, t in got if to == ADMIN_ID]  # no group asked: the unit's admin
+    assert [d for d, _ in escalated] == [date(2026, 1, 5), date(2026, 1, 7)]
+    assert all(ref in t for _, t in escalated)
+
+    replies = say(f"คืนเงินยืมแล้ว {ref}", now=bkk(2026, 1, 8, 10))
+    assert "ยกเลิกการเตือน" in replies[0].text
+    with transaction(app.sessions) as s:
+        case = s.scalar(select(Case))
+        assert case.status == "closed" and case.history[-1].action == "closed"
+        assert s.scalar(select(Advance)).cleared_on == date(2026, 1, 8)
+        assert not list(s.scalars(select(Reminder).where(Reminder.status == "pending")))
+    later = await travel(app, sender, date(2026, 1, 8), date(2026, 1, 20))
+    assert later == []
+    assert_exactly_once(app, sender)
+
+
+async def test_overdue_escalates_to_the_registered_group(app, officers, say):
+    with transaction(app.sessions) as s:
+        s.add(Chat(line_chat_id=GROUP_ID, chat_type="group", unit=app.settings.default_unit,
+                   notify_advances=True, registered_at=bkk(2025, 12, 1)))
+    sender = MemorySender()
+    log_advance(say, bkk(2025, 12, 4, 10))
+    got = await travel(app, sender, date(2026, 1, 5), date(2026, 1, 5))
+    assert {to for _d, to, _t in got} == {OFFICER_ID, GROUP_ID}
+    assert_exactly_once(app, sender)
+
+
+async def test_buttons_snooze_and_clear(app, officers, say):
+    sender = MemorySender()
+    log_advance(say, bkk(2025, 12, 4, 10))
+    with transaction(app.sessions) as s:
+        case_id = s.scalar(select(Case.id))
+    # Friday 26 Dec: "เตือนพรุ่งนี้" → the next working day, Monday 29 Dec
+    replies = app.handle(incoming(kind="postback", postback={"a": "adv_snooze", "case": str(case_id)}, now=bkk(2025, 12, 26, 9, 5)))
+    assert "29 ธ.ค. 2568" in replies[0].text
+    got = await travel(app, sender, date(2025, 12, 26), date(2025, 12, 29))
+    assert [d for d, _to, _t in got] == [date(2025, 12, 26), date(2025, 12, 29)]
+    replies = app.handle(incoming(kind="postback", postback={"a": "adv_clear", "case": str(case_id)}, now=bkk(2025, 12, 29, 10)))
+    assert "ยกเลิกการเตือน" in replies[0].text
+    assert await travel(app, sender, date(2025, 12, 30), date(2026, 1, 9)) == []
+    assert_exactly_once(app, sender)
+
+
+async def test_open_advances_most_urgent_first(app, officers, say):
+    say("ยืมเงิน 5,000 บาท อบรมเชียงใหม่ รับเงิน 10 ธ.ค. 68", now=bkk(2025, 12, 11, 10))
+    say("ยืนยัน", now=bkk(2025, 12, 11, 10))
+    log_advance(say, bkk(2025, 12, 11, 10))
+    replies = say("เงินยืมค้าง", now=bkk(2025, 12, 20, 10))
+    text = replies[0].text
+    assert "2 รายการ" in text
+    assert text.index("A-2569-0002") < text.index("A-2569-0001")  # due 2 Jan before 9 Jan
+    assert "เหลือ 13 วัน" in text
+
+
+def test_howto_button_cites_the_rule(app, officers, monkeypatch):
+    import scheduler.checklist as checklist
+
+    monkeypatch.setattr(checklist, "find_procedure", lambda q: None)
+    replies = app.handle(incoming(kind="postback", postback={"a": "adv_howto", "case": "1"}))
+    assert "30 วัน" in replies[0].text and "3251" in replies[0].cards[0].footnote

@@ -279,3 +279,16 @@ def test_reporters_names_are_masked(corpus):
     texts = "\n".join(s.text for s in corpus.sections.values() if s.doc == "003")
     assert "ชื่อผู้รับผิดชอบการรายงาน" in texts
     assert "สุนิสา" not in texts and "ชุตานา" not in texts
+
+
+def test_page_break_splits_inside_a_word_are_glued(corpus):
+    step = corpus.sections["000/P15/step/7"]
+    assert "ก่อนกิจกรรมเริ่ม" in step.text
+    assert "(ต่อ)" not in step.steps[0].flow_label
+
+
+def test_tor_continuation_rows_join_their_section(corpus):
+    # 002 duties table: "สำนักงานการพัฒนาชุมชน (ต่อ)" (2034) continues the row at 2031
+    rows = [s for s in covering(corpus, SDD, 2034) if s.kind == "table_row"]
+    assert len(rows) == 1 and rows[0].span.first == 2031
+    assert "(ต่อ)" not in rows[0].title

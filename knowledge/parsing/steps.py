@@ -66,6 +66,24 @@ def _header_map(cells: tuple[str, ...]) -> dict[int, str] | None:
     return None
 
 
+_CONT_RE = re.compile(r"\(\s*ต่อ\s*\)\s*$")
+
+
+def join_continued(chunks: list[str]) -> str:
+    """Join a cell split by a page break: a Thai word cut in two is glued back together."""
+    out = ""
+    for chunk in (c.strip() for c in chunks):
+        if not chunk:
+            continue
+        if out and re.search("[\u0e01-\u0e4e]$", out) and re.match("[\u0e01-\u0e4e]", chunk):
+            out += chunk
+        elif out:
+            out += "\n" + chunk
+        else:
+            out = chunk
+    return out
+
+
 @dataclass
 class _Row:
     first: int
@@ -109,8 +127,10 @@ def parse_step_table(lines: tuple[str, ...], first: int, last: int) -> list[tupl
     for idx, row in enumerate(rows, 1):
         get = lambda k: " ".join(clean_inline(v) for v in row.cells.get(k, [])).strip()  # noqa: E731
         no_raw = to_arabic(get("no")).strip().rstrip(".").strip()
-        text_cell = "\n".join(clean_cell(v) for v in row.cells.get("text", [])).strip()
-        flow = get("flow")
+        text_cell = join_continued([clean_cell(v) for v in row.cells.get("text", [])])
+        flow = " ".join(
+            x for x in (clean_inline(v) for v in row.cells.get("flow", [])) if x and not _CONT_RE.search(x)
+        )
         if not no_raw:
             no_raw = str(idx)  # tables without a "ที่" column: number the rows in order
         duration_raw = " ".join(v for v in row.cells.get("duration", []))

@@ -94,15 +94,24 @@ def _title(section: Any) -> str:
         return str(getattr(section, "title", ""))
 
 
+GONE = "ขออภัยค่ะ ไม่พบหัวข้อนี้ในคู่มือแล้ว ลองถามใหม่อีกครั้งนะคะ"
+
+
+def _section(engine: Any, ev: Incoming) -> Any:
+    """The section a postback names, or None when the index no longer has it."""
+    try:
+        return engine.section(ev.postback.get("s", ""))
+    except KeyError:
+        return None
+
+
 @router.postback("steps")
 def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
-    section_id = ev.postback.get("s", "")
     engine = ctx.knowledge
-    try:
-        section = engine.section(section_id)
-        lines = [line for line in engine.steps_text(section_id).split("\n") if line.strip()]
-    except KeyError:
-        return [Reply(text="ขออภัยค่ะ ไม่พบหัวข้อนี้ในคู่มือแล้ว ลองถามใหม่อีกครั้งนะคะ")]
+    section = _section(engine, ev)
+    if section is None:
+        return [Reply(text=GONE)]
+    lines = [line for line in engine.steps_text(section.id).split("\n") if line.strip()]
     title = _title(section)
     if not lines:
         return [Reply(text=f"หัวข้อ \"{title}\" ไม่มีตารางขั้นตอนในคู่มือค่ะ")]
@@ -114,12 +123,10 @@ def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
 @router.postback("topic")
 def topic(ev: Incoming, ctx: Context) -> list[Reply]:
     """A suggested topic tapped: answer about that section."""
-    section_id = ev.postback.get("s", "")
     engine = ctx.knowledge
-    try:
-        section = engine.section(section_id)
-    except KeyError:
-        return [Reply(text="ขออภัยค่ะ ไม่พบหัวข้อนี้ในคู่มือแล้ว ลองถามใหม่อีกครั้งนะคะ")]
+    section = _section(engine, ev)
+    if section is None:
+        return [Reply(text=GONE)]
     return [section_reply(engine, section)]
 
 

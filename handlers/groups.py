@@ -67,17 +67,21 @@ def _members(ev: Incoming, attr: str) -> list[str]:
     return [m.user_id for m in getattr(block, "members", None) or [] if getattr(m, "user_id", None)]
 
 
+def _member_row(ctx: Context, chat: Chat, user_id: str) -> ChatMember:
+    """The member row of this chat and user, created on first sight."""
+    row = ctx.session.scalar(select(ChatMember).where(ChatMember.chat_id == chat.id, ChatMember.line_user_id == user_id))
+    if row is None:
+        row = ChatMember(chat_id=chat.id, line_user_id=user_id, joined_at=ctx.now)
+        ctx.session.add(row)
+    return row
+
+
 @router.event("memberJoined")
 def member_joined(ev: Incoming, ctx: Context) -> list[Reply]:
     chat = ctx.chat(ev)
     for user_id in _members(ev, "joined"):
-        row = ctx.session.scalar(
-            select(ChatMember).where(ChatMember.chat_id == chat.id, ChatMember.line_user_id == user_id)
-        )
-        if row is None:
-            ctx.session.add(ChatMember(chat_id=chat.id, line_user_id=user_id, joined_at=ctx.now))
-        else:
-            row.joined_at, row.left_at = ctx.now, None
+        row = _member_row(ctx, chat, user_id)
+        row.joined_at, row.left_at = ctx.now, None
     ctx.session.flush()
     return []
 
@@ -86,13 +90,7 @@ def member_joined(ev: Incoming, ctx: Context) -> list[Reply]:
 def member_left(ev: Incoming, ctx: Context) -> list[Reply]:
     chat = ctx.chat(ev)
     for user_id in _members(ev, "left"):
-        row = ctx.session.scalar(
-            select(ChatMember).where(ChatMember.chat_id == chat.id, ChatMember.line_user_id == user_id)
-        )
-        if row is None:
-            ctx.session.add(ChatMember(chat_id=chat.id, line_user_id=user_id, joined_at=ctx.now, left_at=ctx.now))
-        else:
-            row.left_at = ctx.now
+        _member_row(ctx, chat, user_id).left_at = ctx.now
     ctx.session.flush()
     return []
 

@@ -70,7 +70,7 @@ def join_wrap_hyphens(text: str) -> str:
     return _WRAP_HYPHEN_WORDS_RE.sub(r"\1", text)
 
 
-_PLAIN_RE = re.compile(r"^[\u0e01-\u0e5b A-Za-z0-9()/,:;'\"%+=?!\[\]]*$")
+_SPECIAL_RE = re.compile("[<&*\u00a0\u2007\u202f\u200b\ufeff\u0900-\u0dff\u0e4d○↓→\n-]|\\.\\.")
 
 
 @lru_cache(maxsize=65536)
@@ -78,26 +78,36 @@ def clean_cell(raw: str) -> str:
     """One cell (or line) of source text → clean display text (may hold newlines for lists)."""
     if not raw:
         return ""
-    if _PLAIN_RE.match(raw) and "\u0e4d" not in raw:
-        return _PERSON_RE.sub(r"\1[ชื่อบุคคล]", _SPACES_RE.sub(" ", raw).strip())
-    text = _NBSP_RE.sub(" ", raw)
+    text = raw
+    if "ชื่อผู้รับผิดชอบ" in text:
+        text = _PERSON_RE.sub(r"\1[ชื่อบุคคล]", text)
+    if not _SPECIAL_RE.search(text):
+        return _SPACES_RE.sub(" ", text).strip()
+    text = _NBSP_RE.sub(" ", text)
     text = _INDIC_RE.sub("", text)
-    text = fix_sara_am(text)
-    text = _PERSON_RE.sub(r"\1[ชื่อบุคคล]", text)
-    text = _PRE_RE.sub(_pre_to_text, text)
-    text = _URL_RE.sub(r"\1", text)
-    text = re.sub(r"<li>\s*", "\n", text, flags=re.I)
-    text = _BLOCK_TAG_RE.sub("\n", text)
-    text = _TAG_RE.sub("", text)
-    text = html.unescape(text)
-    text = text.replace("**", "")
-    text = _LEADERS_RE.sub(" ", text)
-    text = join_wrap_hyphens(text)
+    if "\u0e4d" in text:
+        text = fix_sara_am(text)
+    if "<" in text:
+        text = _PRE_RE.sub(_pre_to_text, text)
+        text = _URL_RE.sub(r"\1", text)
+        text = re.sub(r"<li>\s*", "\n", text, flags=re.I)
+        text = _BLOCK_TAG_RE.sub("\n", text)
+        text = _TAG_RE.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "**" in text:
+        text = text.replace("**", "")
+    if ".." in text:
+        text = _LEADERS_RE.sub(" ", text)
+    if "-" in text:
+        text = join_wrap_hyphens(text)
     text = text.replace("○", " ")
+    arrows = "↓" in text or "→" in text or "-->" in text
     lines = []
     for line in text.split("\n"):
         line = _SPACES_RE.sub(" ", line).strip()
-        line = _ARROWS_RE.sub(" → ", line).strip(" →")
+        if arrows:
+            line = _ARROWS_RE.sub(" → ", line).strip(" →")
         if line and line not in {"-", "--", "---", "↓"}:
             lines.append(line)
     return "\n".join(lines)

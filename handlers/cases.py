@@ -92,6 +92,7 @@ def _draft_from(extracted: Extracted, raw: str) -> dict[str, Any]:
         "place": extracted.place,
         "programme": [list(item) for item in extracted.programme],
         "problems": [list(p) for p in extracted.problems],
+        "options": [thai_date(day) for day in extracted.options],
         "raw": raw[:MAX_TEXT],
     }
 

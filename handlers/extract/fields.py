@@ -104,6 +104,7 @@ class Extracted:
     programme: list[tuple[str, str]] = field(default_factory=list)  # (item kind, title)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (field, Thai question) to ask first
     kind_words: tuple[str, ...] = ()
+    options: list[date] = field(default_factory=list)  # the readings of the first problem, to offer
 
     def missing(self) -> list[str]:
         """Required fields still empty, in the order to ask them."""
@@ -164,7 +165,7 @@ def _programme(text: str) -> list[tuple[str, str]]:
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " + text[end:]
-    return re.sub(r"\s+", " ", text).strip(" ,;-")
+    return re.sub(r"\s+", " ", text).strip(" ,")
 
 
 def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
@@ -185,6 +186,7 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
                 result.received_on = mention.day
             else:
                 result.problems.append(("received", mention.reason))
+                result.options = result.options or list(mention.candidates)
             continue
         cut_spans.append(mention.text_span)
         event_dates.append(mention)
@@ -194,6 +196,7 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
             result.day, result.clock = first.day, first.time
         else:
             result.problems.append(("date", first.reason))
+            result.options = result.options or list(first.candidates)
     amounts = find_amounts(norm)
     if amounts and result.kind == "advance":
         result.amount = amounts[0].value.quantize(Decimal("0.01"))

@@ -1,0 +1,244 @@
+"""The cases conversation through the real dispatcher: one message, several turns,
+cancel, expiry, a restart in the middle, and text that must be stored safely."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from bot.app import Application
+from bot.db.models import Advance, Case, CaseHistory, ConversationState, Visit
+from handlers.replies import parse_postback
+from tests.conftest import OFFICER_ID, incoming
+
+NOW = datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc)  # Mon 1 Dec 2025, 10.00 Bangkok
+ISSUE_LINE = "บันทึกเรื่อง รับคณะเทศมนตรีเมืองฟุกุโอกะ 12 คน เข้าพบผู้ว่าฯ 15 ม.ค. 69 14.00 น."
+
+
+def count_cases(app) -> int:
+    with app.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Case))
+
+
+def button(replies, label):
+    for reply in replies:
+        for card in reply.cards:
+            for action in card.buttons:
+                if action.label == label:
+                    return parse_postback(action.data)
+    raise AssertionError(f"no button {label}")
+
+
+def tap(app, data, **kwargs):
+    return app.handle(incoming(kind="postback", postback=data, now=kwargs.pop("now", NOW), **kwargs))
+
+
+def test_one_message_visit_confirm_card_then_case(app, officers, say):
+    replies = say(ISSUE_LINE, now=NOW)
+    card = replies[0].cards[0]
+    values = {f.label: f.value for f in card.fields}
+    assert values["วันที่"] == "15 ม.ค. 2569 14.00 น."
+    assert values["เมือง"] == "ฟุกุโอกะ" and values["จำนวน"] == "12 คน"
+    assert count_cases(app) == 0  # nothing until confirmed
+    done = tap(app, button(replies, "ยืนยัน"))
+    assert "V-2569-0001" in done[0].text
+    with app.sessions() as session:
+        case = session.scalar(select(Case))
+        visit = session.scalar(select(Visit))
+        assert case.kind == "visit" and case.status == "open"
+        assert case.event_at == datetime(2026, 1, 15, 7, 0, tzinfo=timezone.utc)  # stored UTC
+        assert (visit.city, visit.country, visit.guests) == ("ฟุกุโอกะ", "ญี่ปุ่น", 12)
+        assert [item.kind for item in visit.items] == ["courtesy_call"]
+        assert session.scalar(select(ConversationState)) is None
+
+
+def test_advance_asks_only_for_what_is_missing(app, officers, say):
+    first = say("ยืมเงิน ไปประชุมที่โตเกียว", now=NOW)
+    assert "จำนวนเท่าไหร่" in first[-1].text
+    second = say("2.5 หมื่น", now=NOW)
+    assert "ได้รับเงินยืมวันไหน" in second[-1].text
+    assert [a.label for a in second[-1].quick] == ["วันนี้", "เมื่อวาน"]
+    third = say("3 ธ.ค. 68", now=NOW)
+    values = {f.label: f.value for f in third[0].cards[0].fields}
+    assert values["จำนวนเงิน"] == "25,000 บาท"
+    assert values["ครบกำหนดส่งใช้"] == "2 ม.ค. 2569"
+    assert "30" in third[0].cards[0].footnote or "๓๐" in third[0].cards[0].footnote
+    done = say("ยืนยัน", now=NOW)
+    assert "A-2569-0001" in done[0].text
+    with app.sessions() as session:
+        advance = session.scalar(select(Advance))
+        assert advance.amount == Decimal("25000.00") and advance.received_on == date(2025, 12, 3)
+        assert advance.due_on == date(2026, 1, 2) and advance.borrower_id == officers[OFFICER_ID]
+
+
+def test_ambiguous_date_is_asked_back(app, officers, say):
+    replies = say("บันทึกเรื่อง ประชุมเครือข่ายเมือง 5/6", now=NOW)
+    assert "5 มิ.ย." in replies[-1].text and "6 พ.ค." in replies[-1].text
+    assert len(replies[-1].quick) == 2
+    picked = say(replies[-1].quick[0].text, now=NOW)
+    assert "ยืนยัน" in picked[-1].text
+    say("ยืนยัน", now=NOW)
+    with app.sessions() as session:
+        assert session.scalar(select(Case)).event_at.date() == date(2026, 6, 4)  # 5 Jun 00.00 Bangkok
+
+
+def test_impossible_date_is_refused_not_guessed(app, officers, say):
+    replies = say("บันทึกเรื่อง ประชุมสัมมนา 31 ก.พ.", now=NOW)
+    assert "ไม่มีวันที่ 31 ก.พ." in replies[-1].text
+    again = say("30 ก.พ.", now=NOW)
+    assert "ไม่มีวันที่" in again[-1].text
+    assert count_cases(app) == 0
+
+
+def test_change_kind_and_date_from_the_card(app, officers, say):
+    replies = say("บันทึกเรื่อง งานวันชาติญี่ปุ่น 10 ธ.ค.", now=NOW)
+    asked = tap(app, button(replies, "เปลี่ยนประเภท"))
+    assert "ประเภท" in asked[0].text and len(asked[0].quick) == 9
+    say("ประชุม/สัมมนา", now=NOW)
+    fix = tap(app, button(replies, "แก้วันที่"))
+    assert "วันที่" in fix[0].text
+    say("12 ธ.ค. 68 บ่ายสองโมง", now=NOW)
+    say("ยืนยัน", now=NOW)
+    with app.sessions() as session:
+        case = session.scalar(select(Case))
+        assert case.kind == "conference"
+        assert case.event_at == datetime(2025, 12, 12, 7, 0, tzinfo=timezone.utc)
+
+
+def test_cancel_leaves_nothing(app, officers, say):
+    say(ISSUE_LINE, now=NOW)
+    assert "ยกเลิกแล้ว" in say("ยกเลิก", now=NOW)[0].text
+    assert count_cases(app) == 0
+
+
+def test_cancel_button_and_stale_card(app, officers, say):
+    replies = say(ISSUE_LINE, now=NOW)
+    confirm = button(replies, "ยืนยัน")
+    tap(app, button(replies, "ยกเลิก"))
+    stale = tap(app, confirm)
+    assert "ไม่มีเรื่องรอยืนยัน" in stale[0].text
+    assert count_cases(app) == 0
+
+
+def test_draft_expires_politely(app, officers, say):
+    say("บันทึกเรื่อง", now=NOW)
+    later = NOW + timedelta(minutes=app.settings.conversation_ttl_minutes + 1)
+    replies = say("ยืนยัน", now=later)
+    assert any("หมดเวลา" in r.text for r in replies)
+    assert count_cases(app) == 0
+
+
+def test_restart_in_the_middle_keeps_the_draft(app, officers, settings, say):
+    say("ยืมเงิน 25,000 บาท ไปโตเกียว", now=NOW)
+    app.close()
+    restarted = Application(settings, migrate=False)
+    try:
+        restarted.handle(incoming("วันนี้", now=NOW))
+        done = restarted.handle(incoming("ยืนยัน", now=NOW))
+        assert "A-2569-0001" in done[0].text
+    finally:
+        restarted.close()
+
+
+def test_list_show_update_close_assign(app, officers, say):
+    say(ISSUE_LINE, now=NOW)
+    say("ยืนยัน", now=NOW)
+    say("บันทึกเรื่อง ตอบหนังสือสถานทูตญี่ปุ่น", now=NOW)
+    say("ยืนยัน", now=NOW)
+    mine = say("เรื่องของฉัน", now=NOW)
+    assert "V-2569-0001" in mine[0].text and "C-2569-0001" in mine[0].text
+    assert len(mine[0].cards[0].items) == 2
+
+    moved = say("อัปเดต V-2569-0001 เลื่อนเป็น 16 ม.ค. 69", now=NOW)
+    assert "16 ม.ค. 2569 14.00 น." in moved[0].text  # keeps the time of day
+    assign = say("มอบหมาย C-2569-0001 ให้ ผู้ดูแล", now=NOW)
+    assert "ผู้ดูแล" in assign[0].text
+    closed = say("ปิดเรื่อง c-2569-1 ส่งหนังสือขอบคุณแล้ว", now=NOW + timedelta(hours=1))
+    assert "C-2569-0001" in closed[0].text
+    shown = say("#C-2569-0001", now=NOW)
+    history = shown[0].cards[0].items
+    assert any("สมศรี" in line and "สร้างเรื่อง" in line for line in history)
+    assert any("มอบหมายให้ ผู้ดูแล" in line for line in history)
+    assert any("ปิดเรื่อง: ส่งหนังสือขอบคุณแล้ว" in line and "1 ธ.ค. 2568 11.00 น." in line for line in history)
+    assert "ปิดไปแล้ว" in say("ปิดเรื่อง C-2569-0001", now=NOW)[0].text or "ปิดแล้ว" in say("ปิดเรื่อง C-2569-0001", now=NOW)[0].text
+    open_now = say("เรื่องค้าง", now=NOW)
+    assert "C-2569-0001" not in open_now[0].text and "V-2569-0001" in open_now[0].text
+
+
+def test_assign_by_mention(app, officers, say):
+    from tests.conftest import ADMIN_ID
+
+    say("บันทึกเรื่อง จัดซื้อของที่ระลึก", now=NOW)
+    say("ยืนยัน", now=NOW)
+    ev = incoming("มอบหมาย C-2569-0001 ให้ @ผู้ดูแล", now=NOW)
+    ev.mentioned_user_ids = [ADMIN_ID]
+    assert "ผู้ดูแล" in app.handle(ev)[0].text
+    with app.sessions() as session:
+        assert session.scalar(select(Case.assignee_id)) == officers[ADMIN_ID]
+
+
+def test_long_list_shows_count_of_the_rest(app, officers, say):
+    for n in range(12):
+        say(f"บันทึกเรื่อง เรื่องทดสอบ {n}", now=NOW)
+        say("ยืนยัน", now=NOW)
+    listed = say("เรื่องของฉัน", now=NOW)
+    assert len(listed[0].cards[0].items) == 10 and "อีก 2 เรื่อง" in listed[0].text
+
+
+def test_hostile_text_is_stored_verbatim_and_shown_as_text(app, officers, say):
+    for body in ("<script>alert(1)</script>", "'; DROP TABLE cases; --", "Robert'); DELETE FROM officers;--"):
+        say(f"บันทึกเรื่อง {body}", now=NOW)
+        say("ยืนยัน", now=NOW)
+    with app.sessions() as session:
+        titles = set(session.scalars(select(Case.title)))
+    assert titles == {"<script>alert(1)</script>", "'; DROP TABLE cases; --", "Robert'); DELETE FROM officers;--"}
+    assert "เรื่องทั่วไป" in say("เรื่องของฉัน", now=NOW)[0].text
+
+
+def test_too_long_empty_and_emoji_only(app, officers, say):
+    assert "ยาวเกิน" in say("บันทึกเรื่อง " + "ก" * 2100, now=NOW)[0].text
+    assert count_cases(app) == 0
+    asked = say("บันทึกเรื่อง 🙂🙂🙂", now=NOW)
+    assert "ชื่อเรื่อง" in asked[-1].text
+    assert "ยังไม่ได้ชื่อเรื่อง" in say("🎉🎉", now=NOW)[0].text
+    assert count_cases(app) == 0
+
+
+def test_a_failing_event_leaves_no_half_case(app, officers, say, monkeypatch):
+    import handlers.cases as cases
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("planner down")
+
+    say(ISSUE_LINE, now=NOW)
+    monkeypatch.setattr(cases, "plan_case", boom)
+    replies = say("ยืนยัน", now=NOW)
+    assert "ขออภัย" in replies[0].text
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 0
+        assert session.scalar(select(func.count()).select_from(CaseHistory)) == 0
+        assert session.scalar(select(ConversationState)) is not None  # the draft survives
+    monkeypatch.undo()
+    assert "V-2569-0001" in say("ยืนยัน", now=NOW)[0].text  # the number was not used up
+
+
+def test_english_aliases_and_delegation_form(app, officers, say):
+    replies = say("คณะนายกเทศมนตรีเมืองโอซาก้า เยือนกรุงเทพฯ 20 ม.ค. 69", now=NOW)
+    assert any(f.value == "โอซาก้า" for f in replies[0].cards[0].fields)
+    say("ยกเลิก", now=NOW)
+    replies = say("new case courtesy call by the Ambassador of France tomorrow 10:00", now=NOW)
+    assert replies[0].cards[0].fields[0].value == "การเยือน/รับคณะ"
+
+
+def test_free_text_is_not_taken(app, officers, say):
+    from handlers import cases
+
+    for text in ("ขั้นตอนการยืมเงินทำอย่างไร", "เรื่องของกลุ่มงานพิธีการคืออะไร", "ดูงานที่ญี่ปุ่นต้องทำอะไรบ้าง"):
+        ev = incoming(text, now=NOW)
+        from handlers.context import Context
+
+        with app.sessions.begin() as session:
+            ctx = Context(session=session, settings=app.settings, now=NOW)
+            assert cases.router.dispatch(ev, ctx) is None, text

@@ -114,7 +114,7 @@ def make_button(ev: Incoming, ctx: Context) -> list[Reply]:
     if start is None:
         return text_reply("งานนี้ยังไม่มีวันงานค่ะ กรุณาระบุวันก่อน แล้วจะนับถอยหลังให้นะคะ")
     section = checklist.procedure_by_key(ev.postback.get("proc", ""))
-    if section is None or not section.steps:
+    if section is None or not checklist.steps_of(section):
         return text_reply("ขออภัยค่ะ ไม่พบขั้นตอนนี้ในคู่มือแล้ว")
     items = checklist.make(ctx.session, case, section, today(start), ctx.settings, ctx.now)
     first = min((i.due_on for i in items if i.due_on), default=None)

@@ -67,6 +67,26 @@ def procedure_by_key(key: str) -> Any | None:
         return None
 
 
+def steps_of(section: Any) -> list[Any]:
+    """A procedure's step table: on the section itself or, as the manual parser nests
+    it, on its first child that has one."""
+    if getattr(section, "kind", "procedure") != "procedure":
+        return []  # projects and KPIs of the action plans are not step tables
+    if section.steps:
+        return list(section.steps)
+    try:
+        from knowledge import get_engine
+
+        engine = get_engine()
+        for child_id in section.children:
+            child = engine.section(child_id)
+            if child.steps:
+                return list(child.steps)
+    except Exception:
+        log.warning("procedure steps unavailable", exc_info=True)
+    return []
+
+
 def queries_for(case: Case, visit: Any | None) -> list[str]:
     """The manual names that match the programme items and the case, most specific first."""
     words: list[str] = []
@@ -86,14 +106,14 @@ def offer(session: Session, case: Case, visit: Any | None) -> list[Reply]:
     seen: dict[str, Any] = {}
     for query in queries_for(case, visit):
         section = find_procedure(query)
-        if section is not None and section.key and section.key not in seen and getattr(section, "steps", None) is not None:
+        if section is not None and section.key and section.key not in seen and steps_of(section):
             seen[section.key] = section
         if len(seen) >= MAX_OFFERS:
             break
     if not seen:
         return []
     buttons = [
-        Action(label=_short(f"เช็กลิสต์: {s.title}", 20), data=postback("ck_make", case=case.id, proc=key), display_text=f"สร้างเช็กลิสต์ {s.title}"[:60])
+        Action(label=_short(re.sub(r"^(กระบวนการ|กระบวนงาน)\s*", "", s.title), 20), data=postback("ck_make", case=case.id, proc=key), display_text=f"สร้างเช็กลิสต์ {s.title}"[:60])
         for key, s in seen.items()
     ]
     titles = [f"{s.title} ({key.split(':')[-1]})" for key, s in seen.items()]
@@ -180,7 +200,7 @@ def make(session: Session, case: Case, section: Any, event_day: date, settings: 
     cal = Calendar.load(session)
     start = session.scalar(select(ChecklistItem.position).where(ChecklistItem.case_id == case.id).order_by(ChecklistItem.position.desc()).limit(1)) or 0
     items = []
-    for i, s in enumerate(schedule_backwards(list(section.steps), event_day, cal), start=start + 1):
+    for i, s in enumerate(schedule_backwards(steps_of(section), event_day, cal), start=start + 1):
         item = ChecklistItem(case_id=case.id, position=i, title=s.title[:500], responsible_role=s.responsible, procedure_key=key, step_no=str(s.step_no), due_on=s.due_on)
         session.add(item)
         items.append(item)

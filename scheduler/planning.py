@@ -46,7 +46,7 @@ def plan_case_in(session: Session, case: Case, change: str, settings: Settings, 
         if change in {"cancelled", "closed"}:
             cancel_pending(session, case_id=case.id, kinds=("checklist_due", "case_due"))
             return replies
-        if change == "rescheduled":
+        if change in {"rescheduled", "updated"}:  # a new date, or a new assignee to remind
             checklist.plan_reminders(session, case, settings, now)
         if change == "created":
             replies += checklist.offer(session, case, visits.visit_of(session, case.id))

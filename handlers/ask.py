@@ -94,6 +94,13 @@ def _title(section: Any) -> str:
         return str(getattr(section, "title", ""))
 
 
+def _procedure(engine: Any, section: Any) -> Any:
+    """The procedure a step belongs to (its title names the whole list of steps)."""
+    key = getattr(section, "key", None)
+    finder = getattr(engine, "procedure", None)
+    return finder(key) if key and finder else None
+
+
 GONE = "ขออภัยค่ะ ไม่พบหัวข้อนี้ในคู่มือแล้ว ลองถามใหม่อีกครั้งนะคะ"
 
 
@@ -111,8 +118,11 @@ def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
     section = _section(engine, ev)
     if section is None:
         return [Reply(text=GONE)]
-    lines = [line for line in engine.steps_text(section.id).split("\n") if line.strip()]
-    title = _title(section)
+    owner = _procedure(engine, section)
+    lines = [line for line in engine.steps_text((owner or section).id).split("\n") if line.strip()]
+    if not lines and owner is not None:
+        lines = [line for line in engine.steps_text(section.id).split("\n") if line.strip()]
+    title = _title(owner or section)
     if not lines:
         return [Reply(text=f"หัวข้อ \"{title}\" ไม่มีตารางขั้นตอนในคู่มือค่ะ")]
     intro = f"ขั้นตอน{title} มีทั้งหมด {len(lines)} ขั้นตอนค่ะ"

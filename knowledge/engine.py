@@ -86,6 +86,7 @@ class Engine:
         from knowledge.text.tokenize import add_domain_words
 
         add_domain_words(index.extra.get("domain_words", ()))
+        add_domain_words(index.extra.get("toneless_words", ()))
 
     # --- construction ---
     @classmethod
@@ -93,10 +94,17 @@ class Engine:
         corpus = corpus or load_any_corpus()
         from knowledge.text.tokenize import add_domain_words
 
+        from knowledge.text.tokenize import collect_toneless
+
         words = mine_domain_words(corpus)
         add_domain_words(words)
-        index = build_index(corpus)
+        collect_toneless(True)
+        try:
+            index = build_index(corpus)
+        finally:
+            toneless = collect_toneless(False)
         index.extra["domain_words"] = sorted(words)
+        index.extra["toneless_words"] = sorted(toneless)
         return cls(corpus, index)
 
     @classmethod

@@ -109,6 +109,32 @@ SYN_WEIGHT = 0.7
 FUZZY_CUTOFF = 75.0
 
 
+def _suspicious_runs(text: str) -> list[tuple[str, ...]]:
+    """Runs of adjacent tokens that look like a word broken by a typo, with one known
+    neighbour on each side ("ต่าง ประ เท ส" -> ("ต่าง", "ประ", "เท", "ส"))."""
+    from knowledge.text.tokenize import is_known_word, word_tokens
+
+    toks = [t for t in word_tokens(text)]
+    bad = [not t.isascii() and (len(t) <= 2 or not is_known_word(t)) for t in toks]
+    runs = []
+    i = 0
+    while i < len(toks):
+        if not bad[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and bad[j]:
+            j += 1
+        if j - i >= 2 or len(toks[i]) >= 3:
+            lo = i - 1 if i > 0 and not toks[i - 1].isascii() else i
+            hi = j + 1 if j < len(toks) and not toks[j].isascii() and j - i < 2 else j
+            runs.append(tuple(strip_tones(t) for t in toks[lo:hi]))
+            if lo < i:
+                runs.append(tuple(strip_tones(t) for t in toks[i:hi]))
+        i = j
+    return runs
+
+
 def _known(index: Index, word: str) -> bool:
     from knowledge.text.synonyms import load_table
     from knowledge.text.tokenize import is_known_word
@@ -140,14 +166,24 @@ def analyse(index: Index, raw: str) -> Query:
         for t in terms(variant, parts=True):
             alts.setdefault(t, set()).update(c_terms)
     fuzzy: dict[str, tuple[str, float]] = {}
-    for t in dict.fromkeys(content):
-        if t in index.words or len(t) < 4 or t.isdigit():
-            continue
-        for match, sim, _ in process.extract(t, index.vocab, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_CUTOFF):
+
+    def add_fuzzy(typed_terms: list[str], chunk: str) -> None:
+        for match, sim, _ in process.extract(chunk, index.vocab, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_CUTOFF):
             w = 0.8 * (sim / 100.0) ** 2
             if w > weighted.get(match, 0.0):
                 weighted[match] = w
+            for t in typed_terms:
                 fuzzy.setdefault(t, (match, sim))
+
+    for t in dict.fromkeys(content):
+        if t in index.words or len(t) < 4 or t.isdigit():
+            continue
+        add_fuzzy([t], t)
+    # a misspelt word falls apart into short or unknown pieces ("กุ ณ แจ"): rejoin the run
+    for run in _suspicious_runs(text):
+        chunk = "".join(run)
+        if len(chunk) >= 4 and chunk not in index.words:
+            add_fuzzy(list(run), chunk)
     max_idf = math.log(1 + (index.n + 0.5) / 0.5)
     typed = []
     for tok in dict.fromkeys(terms(text, parts=False)):

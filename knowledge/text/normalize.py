@@ -74,15 +74,15 @@ def normalize(text: str) -> str:
     NFC, zero-width removed, Thai digits to Arabic, sara am composed, markup dropped,
     PDF gaps inside Thai words joined, English lower-cased, spaces squeezed.
     """
-    text = unicodedata.normalize("NFC", text)
     text = remove_zero_width(text)
+    text = unicodedata.normalize("NFC", text)
     text = fix_sara_am(text)
     text = thai_digits_to_arabic(text)
     text = strip_markup(text)
     text = text.replace("\t", " ")
     text = join_thai_gaps(text)
     text = squeeze_repeats(text)
-    text = text.lower()
+    text = unicodedata.normalize("NFC", text.lower())
     return _SPACES_RE.sub(" ", text).strip()
 
 

@@ -130,17 +130,37 @@ _word_tokens_cached = lru_cache(maxsize=16384)(_word_tokens)
 
 @lru_cache(maxsize=65536)
 def compound_parts(word: str) -> tuple[str, ...]:
-    """The parts of a domain compound without the compound itself in the dictionary (else ())."""
+    """The parts of a domain compound, recursively (พิธีมอบกุญแจเมือง -> พิธี,
+    มอบกุญแจเมือง, มอบ, กุญแจเมือง, กุญแจ, เมือง); () for an ordinary word."""
     if word not in _domain_words or len(word) < 4:
         return ()
     trie = get_trie()
     with _lock:  # take the compound out of the shared trie for a moment
         trie.remove(word)
         try:
-            parts = tuple(p for p in _segment(word, trie) if p.strip())
+            parts = [p for p in _segment(word, trie) if p.strip()]
         finally:
             trie.add(word)
-    return parts if len(parts) > 1 else ()
+    if len(parts) < 2:
+        return ()
+    out = list(parts)
+    for p in parts:
+        out.extend(compound_parts(p))
+    return tuple(dict.fromkeys(out))
+
+
+# While an index is built, the tone-stripped forms of toned words are collected here so
+# that they can join the dictionary: a question typed without tone marks ("ขันตอน")
+# then segments like the manual's "ขั้นตอน".
+_toneless_seen: set[str] | None = None
+
+
+def collect_toneless(on: bool) -> set[str]:
+    """Start (on=True) or stop collecting toneless variants; returns what was collected."""
+    global _toneless_seen
+    seen = _toneless_seen or set()
+    _toneless_seen = set() if on else None
+    return seen
 
 
 def is_stopword(term: str) -> bool:
@@ -157,6 +177,8 @@ def terms(text: str, *, parts: bool = False, keep_stopwords: bool = False) -> li
         term = strip_tones(tok)
         if not term or (not keep_stopwords and term in STOPWORDS):
             continue
+        if _toneless_seen is not None and term != tok and len(term) >= 3:
+            _toneless_seen.add(term)
         out.append(term)
         if parts:
             for p in compound_parts(tok):

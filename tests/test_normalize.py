@@ -1,0 +1,125 @@
+"""Normalisation, synonyms and tokenisation (knowledge.text)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.text.normalize import (
+    fix_keyboard_layout,
+    fix_sara_am,
+    join_thai_gaps,
+    normalize,
+    short_be_years,
+    strip_tones,
+    thai_digits_to_arabic,
+)
+from knowledge.text.synonyms import expand_synonyms, fix_typos, synonyms_in
+from knowledge.text.tokenize import STOPWORDS, char_ngrams, is_known_word, terms, word_tokens
+
+
+def test_thai_digits():
+    assert thai_digits_to_arabic("คืนภายใน ๓๐ วัน") == "คืนภายใน 30 วัน"
+    assert normalize("๒๕๖๘") == "2568"
+
+
+def test_short_be_years():
+    assert short_be_years("พ.ศ. 2568 และ 2560") == ["68", "60"]
+    assert "68" in terms(normalize("แผนปฏิบัติการ พ.ศ. ๒๕๖๘"), parts=True)
+
+
+def test_tones_and_zero_width():
+    assert strip_tones("กี่วัน") == "กีวัน"
+    assert normalize("เงิน\u200bยืม") == normalize("เงินยืม")
+    # terms are tone-insensitive (the engine also teaches the tokenizer toneless words)
+    assert set(terms(normalize("ขั้นตอน"))) == {"ขันตอน"}
+
+
+def test_sara_am_decomposed():
+    decomposed = "ท\u0e4d\u0e32"  # nikhahit + sara aa
+    assert fix_sara_am(decomposed) == "ทำ"
+    assert normalize("ข\u0e49\u0e4d\u0e32") == normalize("ข้ำ")
+
+
+def test_spacing_case_and_markup():
+    assert normalize("  E-Bidding \t <p>ทดสอบ</p>  ") == "e-bidding ทดสอบ"
+    assert join_thai_gaps("สำนักงาน-การเจ้าหน้าที่") == "สำนักงานการเจ้าหน้าที่"
+    assert join_thai_gaps("ระยะ เวลา") == "ระยะเวลา"
+    assert normalize("ครับบบบ") == "ครับ"
+
+
+def test_abbreviations_expand_both_ways():
+    assert "กรุงเทพมหานคร" in synonyms_in(normalize("กทม. จัดงาน"))
+    assert "ผู้ว่าราชการกรุงเทพมหานคร" in synonyms_in(normalize("ผู้ว่าฯ ลงนาม"))
+    assert "ผู้ว่าราชการกรุงเทพมหานคร" in synonyms_in(normalize("ผว.กทม. อนุมัติ"))
+    assert "สำนักงานเลขานุการปลัดกรุงเทพมหานคร" in synonyms_in(normalize("ฝ่ายการคลัง สนป."))
+    assert "สำนักงานการตรวจเงินแผ่นดิน" in synonyms_in(normalize("ส่ง สตง."))
+    assert "บันทึกความเข้าใจ" in synonyms_in(normalize("ร่าง MOU"))
+    assert "เมืองพี่เมืองน้อง" in synonyms_in(normalize("Sister City"))
+    assert "เงินยืมใช้ในราชการ" in synonyms_in(normalize("เงินยืม"))
+    assert "ประกวดราคาอิเล็กทรอนิกส์" in synonyms_in(normalize("e-bidding"))
+    assert "ระบบจัดซื้อจัดจ้างภาครัฐ" in synonyms_in(normalize("ระบบ e-GP"))
+    assert "ขอบเขตของงาน" in synonyms_in(normalize("TOR"))
+    assert "ผู้อำนวยการ" in synonyms_in(normalize("ผอ.สกต."))
+    # English words need word boundaries
+    assert "ขอบเขตของงาน" not in synonyms_in(normalize("director"))
+    text = expand_synonyms(normalize("กทม."))
+    assert text.startswith("กทม.") and "กรุงเทพมหานคร" in text
+
+
+def test_manual_typos_fixed():
+    assert "ทดรอง" in fix_typos(normalize("ยืมเงินทรองราชการ"))
+    assert "ทดรอง" in fix_typos(normalize("เงินทศรองราชการ"))
+    assert "ยกร่างเอกสาร" in fix_typos(normalize("การยกย่องเอกสารลงนาม"))
+    assert "เยี่ยมคารวะ" in fix_typos(normalize("เยี่ยมชมการวะ"))
+    assert "เมืองพี่เมืองน้อง" in fix_typos(normalize("เมืองที่เมืองน้อง"))
+
+
+def test_domain_terms_stay_whole_and_parts_are_indexed():
+    for word in ("เงินยืมใช้ในราชการ", "กุญแจเมือง", "เมืองพี่เมืองน้อง"):
+        assert word in word_tokens(word)
+    t = terms("เงินยืมใช้ในราชการ", parts=True)
+    assert strip_tones("เงินยืมใช้ในราชการ") in t and "ยืม" in t and "ราชการ" in t
+
+
+def test_politeness_and_question_words_dropped():
+    t = terms(normalize("ขอทราบขั้นตอนหน่อยครับ อะไรบ้างคะ"))
+    assert t == [strip_tones("ขั้นตอน")]
+    assert strip_tones("อย่างไร") in STOPWORDS
+
+
+def test_keyboard_layout():
+    known = is_known_word
+    assert fix_keyboard_layout("g'bopn,", known) == "เงินยืม"
+    assert fix_keyboard_layout("d6Pc0g,nv'", known) == "กุญแจเมือง"
+    assert fix_keyboard_layout("MOU", lambda w: w == "mou") == "MOU"
+    assert fix_keyboard_layout("เงินยืม", known) == "เงินยืม"
+
+
+def test_char_ngrams():
+    assert char_ngrams("กุญแจ") == ["กุญ", "ุญแ", "ญแจ"]
+    assert char_ngrams("ก่ ข") == ["กข"]
+
+
+thai_text = st.text(alphabet=st.sampled_from(list("กขคงจนมยรลวสหอะาิีึืุูเแโใไ่้๊๋็์ำ ๐๑๒๓๔๕๖๗๘๙0123456789abcXYZ\u200b\t")), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(thai_text)
+def test_normalize_is_idempotent(s):
+    once = normalize(s)
+    assert normalize(once) == once
+    assert not any(c in once for c in "๐๑๒๓๔๕๖๗๘๙\u200b\t")
+    assert once == once.strip() and "  " not in once
+
+
+@settings(max_examples=100, deadline=None)
+@given(thai_text)
+def test_terms_never_contain_stopwords_or_spaces(s):
+    for t in terms(normalize(s)):
+        assert t and " " not in t and t not in STOPWORDS

@@ -19,6 +19,7 @@ _DIGIT_RE = re.compile(r"[0-9๐-๙]")
 _MONEY_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙-]*)?-?\s*(?:บาท)?$")
 _CONT_RE = re.compile(r"\s*\(\s*ต่อ\s*\)\s*$")
 _PAGE_DEBRIS_RE = re.compile(r"^\s*(?:#+\s*)?(?:ตารางที่\s*[๐-๙0-9]+|ตาราง|[๐-๙0-9]{1,3}|-\s*[๐-๙0-9]+\s*-)\s*$")
+_SOFT_TITLE_RE = re.compile(r"^(?![-•*]|[๐-๙0-9]+[.)]|\()[^\n]{2,60}$")
 _NAME_HINTS = ("ชื่อ", "ตัวชี้วัด", "KR", "โครงการ", "กิจกรรม", "มาตรการ", "หน่วยงาน", "เรื่อง", "คำ")
 
 
@@ -96,6 +97,7 @@ def parse_blocks(
     parts_by_title: dict[str, str] = {}
     rows_by_title: dict[str, str] = {}
     paragraphs: list[str] = []
+    soft_title: str | None = None
 
     def parent() -> str:
         return stack[-1][1] if stack else root
@@ -122,6 +124,7 @@ def parse_blocks(
         if level is not None and "\t" not in line:
             title = strip_heading(line)
             para = None
+            soft_title = None
             header = None
             last_row = None
             prev_tab = False
@@ -147,6 +150,7 @@ def parse_blocks(
         if "\t" in line:
             cells = line.split("\t")
             para = None
+            soft_title = None
             if not any(c.strip() for c in cells):
                 continue
             stripped = [c.strip() for c in cells]
@@ -159,7 +163,8 @@ def parse_blocks(
                 last_row = None
                 continue
             prev_tab = True
-            if not stripped[0] and last_row is not None and any(stripped[1:]):
+            first_filled = next((c for c in stripped if c), "")
+            if not stripped[0] and last_row is not None and any(stripped[1:]) and not first_filled.startswith("รวม"):
                 row = tb.sections[last_row]
                 _, more = row_text(header, cells)
                 row.text = row.text + "\n" + more
@@ -197,10 +202,19 @@ def parse_blocks(
             sec.spans[0] = tb.span(sec.spans[0].first, n)
             continue
         title_base = tb.sections[parent()].title if stack else ""
-        title = title_base or text.split("\n")[0][:80]
+        soft = tb.sections[soft_title].text if soft_title else ""
+        if "\n" in soft:
+            soft = ""
+        if soft and soft_title:
+            tb.sections[soft_title].searchable = False  # it lives on as the title of what follows
+            title = f"{title_base} – {soft}" if title_base and title_base != soft else soft
+        else:
+            title = title_base or text.split("\n")[0][:80]
         sec = tb.add(f"{id_prefix}/p/{n}", "paragraph", title, text, [tb.span(n, n)], parent(), key=key)
         paragraphs.append(sec.id)
         para = sec.id
+        # a short label line ("วิสัยทัศน์", "ปัญหา อุปสรรค", "หลักฐานอ้างอิง :") titles the next paragraph
+        soft_title = sec.id if _SOFT_TITLE_RE.match(text) else None
 
     # repeated captions / page headers: only the first occurrence is searchable
     seen: set[str] = set()

@@ -60,6 +60,14 @@ def show_help(_ev: Incoming, ctx: Context) -> list[Reply]:
     return [help_reply(ctx)]
 
 
+@router.message(text_is("ถามคู่มือ"))
+def how_to_ask(_ev: Incoming, _ctx: Context) -> list[Reply]:
+    """The rich menu's "ถามคู่มือ": say how, with questions to tap."""
+    examples = ("เงินยืม คืนกี่วัน", "ขั้นตอนการต้อนรับคณะต่างประเทศ", "ขั้นตอนพิธีมอบกุญแจเมือง", "ใครอนุมัติการเดินทางไปต่างประเทศ")
+    text = "พิมพ์คำถามเกี่ยวกับงานในคู่มือได้เลยค่ะ เช่น \"เงินยืม คืนกี่วัน\" จะตอบพร้อมขั้นตอนและที่มาให้นะคะ"
+    return [Reply(text=text, quick=[Action(e, text=e) for e in examples])]
+
+
 @router.event("follow")
 def follow(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = _officer_any(ev, ctx)

@@ -143,3 +143,8 @@ def test_line_emoji_placeholders_are_removed(settings):
     user = SimpleNamespace(type="user", user_id=OFFICER_ID)
     ev = _text_event("(love)(love)", source=user, emojis=[SimpleNamespace(index=0, length=6), SimpleNamespace(index=6, length=6)])
     assert to_incoming(ev, settings).text == ""
+
+
+def test_rich_menu_ask_button_explains_how_to_ask(say):
+    (reply,) = say("ถามคู่มือ")
+    assert "พิมพ์คำถาม" in reply.text and len(reply.quick) == 4

@@ -471,3 +471,41 @@ async def test_end_to_end_with_the_real_knowledge_engine(app, line_settings, fak
             await post(c, F.text_event(q))
         assert len(fake_line.replies) == 3, [(r.status, r.body) for r in fake_line.requests]
         assert fake_line.replies[0]["messages"][0]["type"] == "flex"
+
+
+# ---------------------------------------------------------------- rich menu
+
+
+def test_rich_menu_image_is_a_valid_png(tmp_path):
+    from PIL import Image
+
+    from bot.richmenu import HEIGHT, WIDTH, main as richmenu_main
+
+    out = tmp_path / "menu.png"
+    assert richmenu_main(["image", str(out)]) == 0
+    with Image.open(out) as im:
+        assert im.format == "PNG" and im.size == (WIDTH, HEIGHT)
+    assert out.stat().st_size < 1_000_000
+
+
+def test_rich_menu_uses_a_thai_font_when_one_exists(tmp_path):
+    from bot.richmenu import find_thai_font, render_image
+
+    font = find_thai_font()
+    if font is None:
+        pytest.skip("no Thai-capable font on this machine (install fonts-thai-tlwg)")
+    assert render_image(tmp_path / "menu.png", font_path=font).exists()
+
+
+async def test_rich_menu_install_against_the_fake(line_settings, fake_line, tmp_path):
+    from bot.richmenu import MENU, install, menu_request, render_image
+
+    assert not F._rich_menu_problems(menu_request())
+    png = render_image(tmp_path / "menu.png")
+    menu_id = await install(line_settings, png)
+    assert fake_line.default_rich_menu == menu_id
+    assert fake_line.rich_menu_images[menu_id] == png.read_bytes()
+    upload = [r for r in fake_line.requests if r.path.endswith("/content")][0]
+    assert upload.headers["Content-Type"] == "image/png"
+    areas = fake_line.rich_menus[menu_id]["areas"]
+    assert [a["action"]["text"] for a in areas] == [b.text for b in MENU]

@@ -19,6 +19,7 @@ _DIGIT_RE = re.compile(r"[0-9๐-๙]")
 _MONEY_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙-]*)?-?\s*(?:บาท)?$")
 _CONT_RE = re.compile(r"\s*\(\s*ต่อ\s*\)\s*$")
 _PAGE_DEBRIS_RE = re.compile(r"^\s*(?:#+\s*)?(?:ตารางที่\s*[๐-๙0-9]+|ตาราง|[๐-๙0-9]{1,3}|-\s*[๐-๙0-9]+\s*-)\s*$")
+_YEAR_RE = re.compile(r"^(?:25[0-9]{2}|๒๕[๐-๙]{2})$")
 _SOFT_TITLE_RE = re.compile(r"^(?![-•*]|[๐-๙0-9]+[.)]|\()[^\n]{2,60}$")
 _NAME_HINTS = ("ชื่อ", "ตัวชี้วัด", "KR", "โครงการ", "กิจกรรม", "มาตรการ", "หน่วยงาน", "เรื่อง", "คำ")
 
@@ -187,7 +188,12 @@ def parse_blocks(
                 continue
             if not title or _MONEY_RE.match(title):
                 title = (tb.sections[parent()].title if stack else "") or text.split("\n")[0][:80]
-            sec = tb.add(f"{id_prefix}/row/{n}", "table_row", title, text, [tb.span(n, n)], parent(), key=key)
+            values = [c.strip() for c in cells if c.strip()]
+            header_fragment = all(_YEAR_RE.match(v) for v in values)  # e.g. a "2567 | 2568" header row
+            sec = tb.add(
+                f"{id_prefix}/row/{n}", "table_row", title, text, [tb.span(n, n)], parent(), key=key,
+                searchable=not header_fragment,
+            )
             last_row = sec.id
             if base:
                 rows_by_title[base] = sec.id

@@ -10,6 +10,7 @@ from knowledge.parsing.text import clean_cell, is_blank, read_lines
 
 
 _HEADING_RE = re.compile(r"^\s*#+\s*")
+_CONT_RE = re.compile(r"\(\s*ต่อ\s*\)\W*$")
 _DEBRIS_RE = re.compile(r"^\s*(?:#+\s*)?(?:ตารางที่\s*[๐-๙0-9]+|ตาราง|[๐-๙0-9]{1,3})\s*$")
 
 
@@ -41,6 +42,8 @@ class TreeBuilder:
             if is_blank(line) or _DEBRIS_RE.match(line):
                 continue
             if "\t" not in line:
+                if _HEADING_RE.match(line) and _CONT_RE.search(line):
+                    continue  # "(ต่อ)" page-continuation heading
                 line = _HEADING_RE.sub("", line)
             cells = [clean_cell(c) for c in line.split("\t")]
             cells = [c.replace("\n", " ") if len(cells) > 1 else c for c in cells if c]

@@ -292,3 +292,16 @@ def test_tor_continuation_rows_join_their_section(corpus):
     rows = [s for s in covering(corpus, SDD, 2034) if s.kind == "table_row"]
     assert len(rows) == 1 and rows[0].span.first == 2031
     assert "(ต่อ)" not in rows[0].title
+
+
+def test_plain_label_lines_title_the_next_paragraph(corpus):
+    # 001 has no markdown headings: "วิสัยทัศน์" (24) titles the vision paragraph (26)
+    (vision,) = [s for s in covering(corpus, "knowledge/sources/fad_action_plan_2560.txt", 26) if s.kind == "paragraph"]
+    assert vision.title == "วิสัยทัศน์" and vision.searchable
+    (label,) = [s for s in covering(corpus, "knowledge/sources/fad_action_plan_2560.txt", 24) if s.kind == "paragraph"]
+    assert not label.searchable
+
+
+def test_total_rows_stand_alone(corpus):
+    rows = [s for s in covering(corpus, "knowledge/sources/fad_action_plan_2560.txt", 258) if s.kind == "table_row"]
+    assert len(rows) == 1 and rows[0].span.first == 258 and "๒๖,๐๐๐,๐๐๐" in rows[0].text

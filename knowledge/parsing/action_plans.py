@@ -18,6 +18,7 @@ MONTHS_2560 = [
     "เม.ย. ๒๕๖๐", "พ.ค. ๒๕๖๐", "มิ.ย. ๒๕๖๐", "ก.ค. ๒๕๖๐", "ส.ค. ๒๕๖๐", "ก.ย. ๒๕๖๐",
 ]
 _ARROW_RE = re.compile("[←→↔]")
+_CAPTION_RE = re.compile(r"^\s*(?:ชื่อ|ข้อ)(?:โครงการ|ตัวชี้วัด)ที่")
 _MONTH_ROW_RE = re.compile(r"^(?:[\s|]*)(?:ต\.ค\.|พ\.ศ\.)")
 
 
@@ -32,12 +33,14 @@ def gantt_text(line: str) -> str | None:
     share, cumulative = clean_inline(cells[1]), clean_inline(cells[2])
     when = MONTHS_2560[months[0]] if months[0] == months[-1] else f"{MONTHS_2560[months[0]]} – {MONTHS_2560[months[-1]]}"
     extra = ", ".join(x for x in (share, f"สะสม {cumulative}" if cumulative else "") if x)
-    return f"{step} ({extra}) ช่วงเวลา: {when}" if extra else f"{step} ช่วงเวลา: {when}"
+    return f"{step} ({extra}) ช่วงเวลา (เดือน): {when}" if extra else f"{step} ช่วงเวลา (เดือน): {when}"
 
 
 def _fix_gantt(sections: dict[str, Section], lines: tuple[str, ...]) -> dict[str, Section]:
     drop = set()
     for s in sections.values():
+        if s.kind == "paragraph" and _CAPTION_RE.match(s.text):
+            s.searchable = False  # Gantt captions repeat the project / KPI name the item already holds
         if s.kind != "table_row":
             continue
         raw = lines[s.spans[0].first - 1]

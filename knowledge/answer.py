@@ -87,24 +87,6 @@ def _truncate(text: str, limit: int = MAX_BODY) -> str:
     return cut.rstrip() + " …"
 
 
-_SENT_SPLIT = re.compile(r"\n+|(?<=[\u0e01-\u0e4e)])\s{1,}(?=\d+\.\s)|\s·\s")
-_DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วันทำการ|วัน|ชั่วโมง|ชม\.?|นาที|สัปดาห์|เดือน)|ภายใน|ไม่เกิน|ล่วงหน้า")
-_ROLE_RE = re.compile(r"ผู้รับผิดชอบ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม|อนุมัติ")
-_FORM_RE = re.compile(r"แบบ|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ|หนังสือ")
-
-
-def _best_sentences(text: str, rx: re.Pattern, q_terms: list[str], limit: int = 3) -> list[str]:
-    sents = [s.strip() for s in _SENT_SPLIT.split(text) if s and len(s.strip()) > 3]
-    scored = []
-    for i, s in enumerate(sents):
-        hit = 2 if rx.search(s) else 0
-        overlap = sum(1 for t in q_terms if len(t) > 1 and t in s)
-        if hit or overlap:
-            scored.append((hit + overlap, -i, s))
-    scored.sort(reverse=True)
-    return [s for _, _, s in scored[:limit]]
-
-
 GREETING_REPLIES = [
     "สวัสดีค่ะ 😊 สอบถามเรื่องในคู่มือได้เลยนะคะ เช่น \"เงินยืม คืนกี่วัน\" หรือ \"ขั้นตอนพิธีมอบกุญแจเมือง\"",
 ]
@@ -134,12 +116,142 @@ def _owner_steps(engine, section: Section) -> tuple[Section | None, list[Step]]:
     return owner, []
 
 
+def _label(section: Section) -> str:
+    """The short name of a passage: "พิธีมอบกุญแจเมือง – ขั้นตอนที่ 4" (no step text)."""
+    t = clean(section.title)
+    head, sep, tail = t.partition(" – ")
+    if sep and ":" in tail:
+        tail = tail.split(":", 1)[0]
+    t = f"{clean_title(head)}{sep}{tail}" if sep else clean_title(t)
+    return t if len(t) <= 110 else t[:108].rstrip() + "…"
+
+
 def citation(engine, section: Section, lines: tuple[int, int]) -> str:
     doc = engine.document(section.doc)
     short = doc.short_title if doc else section.doc
     a, b = lines
     span = f"บรรทัด {a}" if a == b else f"บรรทัด {a}–{b}"
-    return f"{short} · {clean_title(section.title)} · {span}"
+    return f"{short} · {_label(section)} · {span}"
+
+
+_CLAUSE_SPLIT = re.compile(r"\n+|(?<=\S)\s+(?=\d+\.\s)|\s·\s|\s-\s|(?<=\))\s+")
+
+
+def _clauses(text: str) -> list[str]:
+    out = []
+    for c in _CLAUSE_SPLIT.split(text):
+        c = c.strip(" -•·")
+        if len(c) > 3:
+            out.append(c)
+            # a rule in brackets is a clause of its own: "(คืนภายใน 30 วัน นับแต่…)"
+            out.extend(m.strip() for m in re.findall(r"\(([^()]{8,160})\)", c))
+    return out
+
+
+def _best_clause(text: str, rx: re.Pattern, q_terms: list[str]) -> str | None:
+    best, best_score = None, 0.0
+    for i, c in enumerate(_clauses(text)):
+        if not rx.search(c):
+            continue
+        plain = c.replace(" ", "")
+        overlap = sum(len(t) for t in q_terms if len(t) > 1 and t in plain)
+        score = overlap + 3 - min(len(c), 400) / 200
+        if score > best_score:
+            best, best_score = c, score
+    return best
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _step_of(section: Section) -> Step | None:
+    return section.steps[0] if section.kind == "step" and section.steps else None
+
+
+def _polite(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text if text.endswith(("ค่ะ", "คะ")) else text + " ค่ะ"
+
+
+def _body_for(engine, section: Section, owner: Section | None, steps: list[Step], intents: set[str], q) -> tuple[str, list[Step]]:
+    from knowledge.text.normalize import strip_tones
+
+    text = display_text(section)
+    q_terms = [t for t in q.content if len(t) > 1]
+    plain_terms = q_terms  # tone-stripped terms; clauses are compared tone-stripped too
+    step = _step_of(section)
+    title = clean_title(owner.title if owner else section.title)
+
+    # where rules are looked for: a step's own cells, else the passage text
+    rule_text = clean("\n".join(x for x in (step.text, step.standard) if x)) if step else text
+
+    def clause(rx):
+        c = _best_clause(strip_tones(rule_text), rx, plain_terms)
+        if c is None:
+            return None
+        # return the clause with its tone marks: find it back in the display text
+        for orig in _clauses(rule_text):
+            if strip_tones(orig) == c:
+                return orig
+        return c
+
+    if "steps" in intents and steps and not step:
+        lines = format_steps(steps)
+        return f"ขั้นตอน{title} มีทั้งหมด {len(steps)} ขั้นตอนค่ะ\n" + "\n".join(lines), steps
+    if "duration" in intents or "when" in intents:
+        rule = clause(_DURATION_TONELESS)
+        if step is not None:
+            dur = clean(step.duration.raw) if step.duration else ""
+            what = _short(clean(step.text), 220)
+            parts = []
+            if rule and (not dur or rule.replace(" ", "") not in dur.replace(" ", "")):
+                parts.append(f"ตามคู่มือ: {rule}")
+            parts.append(f"ขั้นตอนที่ {step.no} ของ{title}: {what}" + (f" ใช้เวลา {dur}" if dur else ""))
+            if step.responsible:
+                parts.append(f"ผู้รับผิดชอบ: {clean(step.responsible)}")
+            return _polite("\n".join(parts)), [step]
+        if rule:
+            timed = [s for s in steps if s.duration]
+            body = f"ตามคู่มือ: {rule}"
+            if timed and "steps" in intents:
+                body += "\nระยะเวลาแต่ละขั้นตอน:\n" + "\n".join(format_steps(timed))
+                return body, timed
+            return _polite(body), []
+        timed = [s for s in steps if s.duration]
+        if timed:
+            return "ระยะเวลาแต่ละขั้นตอนของ" + title + ":\n" + "\n".join(format_steps(timed)), timed
+    if "role" in intents:
+        if step is not None and step.responsible:
+            return _polite(f"ผู้รับผิดชอบ: {clean(step.responsible)}\n(ขั้นตอนที่ {step.no} ของ{title}: {_short(clean(step.text), 220)})"), [step]
+        rule = clause(_ROLE_TONELESS)
+        if rule:
+            return _polite(f"ตามคู่มือ: {rule}"), []
+        roles = [s for s in steps if s.responsible]
+        if roles:
+            return "ผู้รับผิดชอบแต่ละขั้นตอนของ" + title + ":\n" + "\n".join(format_steps(roles)), roles
+    if "forms" in intents:
+        if step is not None and step.forms:
+            return _polite(f"เอกสาร/แบบฟอร์มในขั้นตอนที่ {step.no} ของ{title}: {clean(step.forms)}\n({_short(clean(step.text), 220)})"), [step]
+        rule = clause(_FORM_TONELESS)
+        if rule:
+            return _polite(f"เอกสารที่เกี่ยวข้องตามคู่มือ: {rule}"), []
+        forms = [s for s in steps if s.forms]
+        if forms:
+            return "แบบฟอร์ม/เอกสารในแต่ละขั้นตอน:\n" + "\n".join(f"{s.no}. {clean(s.forms)}" for s in forms), forms
+    if "framework" in intents:
+        regs = section.facets.get("regulations") or (owner.facets.get("regulations") if owner else "")
+        if regs:
+            return f"ระเบียบ/กฎหมายที่เกี่ยวข้องกับ{title}:\n{clean(regs)}", []
+    return text, []
+
+
+_DURATION_TONELESS = re.compile(
+    r"\d+\s*(?:-\s*\d+\s*)?(?:วันทำการ|วัน|ชัวโมง|ชม\.?|นาที|สัปดาห|เดือน)|ภายใน|ไมเกิน|ลวงหนา|ไมนอยกวา"
+)
+_ROLE_TONELESS = re.compile(r"ผูรับผิดชอบ|ผูอำนวยการ|ผอ\.|หัวหนา|นักวิเทศ|เจาพนักงาน|เจาหนาที|ผูวาราชการ|ปลัด|ลงนาม|อนุมัติ")
+_FORM_TONELESS = re.compile(r"แบบ|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ|หนังสือ")
 
 
 def build_answer(engine, query: str) -> Answer:
@@ -158,7 +270,7 @@ def build_answer(engine, query: str) -> Answer:
     seen_titles: set[str] = set()
     for s in ranked:
         owner = engine.procedure(s.unit.key) if s.unit.key else None
-        title = clean_title(owner.title if owner else s.unit.title)
+        title = clean_title(owner.title if owner else s.unit.title.split(" – ")[0])
         if title and title not in seen_titles:
             seen_titles.add(title)
             suggestions.append(Suggestion(title, owner.id if owner else s.unit.sid))
@@ -172,40 +284,8 @@ def build_answer(engine, query: str) -> Answer:
             suggestions=suggestions[:3], took_ms=(time.perf_counter() - t0) * 1000,
         )
     owner, steps = _owner_steps(engine, section)
-    title = clean_title(owner.title if owner else section.title)
-    text = display_text(section)
-    intents = q.intents
-    body = ""
-    out_steps: list[Step] = []
-    if "steps" in intents and steps:
-        out_steps = steps
-        lines = format_steps(steps)
-        body = f"ขั้นตอน{title} มีทั้งหมด {len(steps)} ขั้นตอนค่ะ\n" + "\n".join(lines)
-    elif "duration" in intents:
-        sents = _best_sentences(text, _DURATION_RE, q.content)
-        timed = [s for s in steps if s.duration] if steps else []
-        if sents:
-            body = "ตามคู่มือ: " + " ".join(sents)
-        if timed and ("steps" in intents or not sents):
-            out_steps = steps
-            body = (body + "\n" if body else "") + "ระยะเวลาแต่ละขั้นตอน:\n" + "\n".join(format_steps(timed))
-    elif "role" in intents:
-        sents = _best_sentences(text, _ROLE_RE, q.content)
-        if sents:
-            body = "ตามคู่มือ: " + " ".join(sents)
-        roles = [s for s in steps if s.responsible]
-        if roles and not sents:
-            out_steps = roles
-            body = "ผู้รับผิดชอบแต่ละขั้นตอน:\n" + "\n".join(format_steps(roles))
-    elif "forms" in intents:
-        forms = [s for s in steps if s.forms]
-        sents = _best_sentences(text, _FORM_RE, q.content)
-        if sents:
-            body = "เอกสารที่เกี่ยวข้องตามคู่มือ: " + " ".join(sents)
-        elif forms:
-            body = "แบบฟอร์ม/เอกสารในแต่ละขั้นตอน:\n" + "\n".join(f"{s.no}. {clean(s.forms)}" for s in forms)
-    if not body:
-        body = text
+    title = clean_title(owner.title if owner else section.title.split(" – ")[0])
+    body, out_steps = _body_for(engine, section, owner, steps, q.intents, q)
     return Answer(
         query=query, kind="answer", title=title, body=_truncate(body), steps=out_steps,
         total_steps=len(steps), citation=citation(engine, section, top.unit.lines),

@@ -59,7 +59,8 @@ class Unit:
     flags: frozenset = frozenset()  # duration | role | forms | definition | money
     norm_title: str = ""  # tone-stripped, no spaces: for phrase checks
     norm_text: str = ""  # tone-stripped, no spaces (first MAX_BODY_CHARS)
-    term_set: frozenset = frozenset()
+    term_set: frozenset = frozenset()  # every field
+    own_terms: frozenset = frozenset()  # body + own title only (what tells siblings apart)
 
 
 @dataclass
@@ -77,6 +78,11 @@ class Index:
 _DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน|ปี)|ภายใน|ไม่เกิน|ก่อน.{0,12}วัน")
 _ROLE_RE = re.compile(r"ผู้รับผิดชอบ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
 _FORMS_RE = re.compile(r"แบบฟอร์ม|แบบ\s*\S|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ")
+_MONTHS = "ม.ค.|ก.พ.|มี.ค.|เม.ย.|พ.ค.|มิ.ย.|ก.ค.|ส.ค.|ก.ย.|ต.ค.|พ.ย.|ธ.ค.".split("|")
+_SCHEDULE_RE = re.compile(
+    "|".join(re.escape(m) for m in _MONTHS)
+    + r"|มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|ช่วงเวลา|ไตรมาส"
+)
 _DEFINITION_RE = re.compile(r"หมายถึง|หมายความว่า|คำจำกัดความ|นิยาม|ความหมาย")
 _MONEY_RE = re.compile(r"\d[\d,.]*\s*(?:บาท|ล้าน)|\d{1,3}(?:,\d{3})+|งบประมาณ\s*\(?บาท|ไม่ใช้งบประมาณ")
 
@@ -95,6 +101,8 @@ def unit_flags(section: Section, raw_all: str) -> frozenset:
         flags.add("definition")
     if _MONEY_RE.search(norm):
         flags.add("money")
+    if _SCHEDULE_RE.search(norm):
+        flags.add("schedule")
     return frozenset(flags)
 
 
@@ -187,6 +195,7 @@ def build_index(corpus: Corpus) -> Index:
                 norm_title=strip_tones(title).replace(" ", ""),
                 norm_text=strip_tones(body[:MAX_BODY_CHARS]).replace(" ", ""),
                 term_set=frozenset(tf),
+                own_terms=frozenset(tb) | frozenset(tt),
             )
         )
         word_tfs.append(tf)

@@ -25,6 +25,7 @@ INTENT_PATTERNS = {
     "forms": r"เอกสาร|แบบฟอร์ม|ฟอร์ม|หลักฐาน|ต้องใช้อะไร|ต้องเตรียมอะไร|แนบ|form",
     "framework": r"ระเบียบ|กฎหมาย|ข้อบังคับ|พ\.ร\.บ|พระราชบัญญัติ|ข้อบัญญัติ|อ้างอิง|กรอบแนวคิด|หนังสือสั่งการ|มติ",
     "budget": r"งบ|กี่บาท|บาท|วงเงิน|ค่าใช้จ่าย|budget",
+    "when": r"เดือนไหน|เดือนอะไร|ช่วงไหน|ช่วงเดือน|เมื่อไร|เมื่อไหร่|ตอนไหน|ช่วงเวลา|กำหนดการ|วันไหน|ไตรมาส",
     "definition": r"หมายถึง|หมายความว่า|คืออะไร|คือ|นิยาม|ความหมาย|แปลว่า|definition",
 }
 # matched tone-insensitively, so "ขันตอน" or "กีวัน" still count
@@ -42,7 +43,7 @@ INTENT_KINDS = {
 }
 # passage facts that answer each intent
 INTENT_FLAGS = {"duration": ("duration", 1.1), "role": ("role", 1.05), "forms": ("forms", 1.05),
-                "definition": ("definition", 1.3), "budget": ("money", 1.25)}
+                "definition": ("definition", 1.3), "budget": ("money", 1.25), "when": ("schedule", 1.2)}
 YEAR_BOOST = 1.25
 _YEAR_RE = re.compile(r"(?:พ\.?ศ\.?|ปี|ปีงบประมาณ|ปีงบ|fy)\s*(25\d\d|\d\d)(?!\d)|(?<!\d)(25[4-7]\d)(?!\d)")
 
@@ -261,6 +262,9 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
         elif parts and all(p in u.term_set for p in parts):
             got += 0.8 * w
     wcov = got / tot if tot else 0.0
+    # how much of the question the passage's own text answers (siblings share the context)
+    own = sum(w for t, w, parts in q.typed if t in u.own_terms or any(a in u.own_terms for a in q.alts.get(t, ())))
+    s *= 1.0 + OWN_WEIGHT * (own / tot if tot else 0.0)
     # phrase and title matches
     if pairs:
         ph = sum(1 for p in pairs if len(p) >= 4 and (p in u.norm_text or p in u.norm_title))
@@ -285,6 +289,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
 
 
 DOC_BOOST = 1.15
+OWN_WEIGHT = 0.3
 TITLE_IN_QUERY = 0.15  # the passage's whole title is named in the question
 STEP_TO_TABLE = 0.85  # a step's share of its table's score when the question asks for steps
 

@@ -19,6 +19,8 @@ _DIGIT_RE = re.compile(r"[0-9๐-๙]")
 _MONEY_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙-]*)?-?\s*(?:บาท)?$")
 _CONT_RE = re.compile(r"\s*\(\s*ต่อ\s*\)\s*$")
 _PAGE_DEBRIS_RE = re.compile(r"^\s*(?:#+\s*)?(?:ตารางที่\s*[๐-๙0-9]+|ตาราง|[๐-๙0-9]{1,3}|-\s*[๐-๙0-9]+\s*-)\s*$")
+# "๑. เมืองพี่เมืองน้อง หมายถึง …", "“ยุทธศาสตร์” (Strategic) หมายถึง …": the term titles the definition
+_DEFINITION_RE = re.compile(r"^(?:[๐-๙0-9]+\.\s*)?[“\"]?([^“”\"\n]{2,80}?)[”\"]?\s*(?:\([^)]{1,60}\))?\s*หมายถึง")
 _YEAR_RE = re.compile(r"^(?:25[0-9]{2}|๒๕[๐-๙]{2})$")
 _SOFT_TITLE_RE = re.compile(r"^(?![-•*]|[๐-๙0-9]+[.)]|\()[^\n]{2,60}$")
 _NAME_HINTS = ("ชื่อ", "ตัวชี้วัด", "KR", "โครงการ", "กิจกรรม", "มาตรการ", "หน่วยงาน", "เรื่อง", "คำ")
@@ -216,6 +218,9 @@ def parse_blocks(
             title = f"{title_base} – {soft}" if title_base and title_base != soft else soft
         else:
             title = title_base or text.split("\n")[0][:80]
+        term = _DEFINITION_RE.match(text)
+        if term:
+            title = f"คำจำกัดความ: {term.group(1).strip()}"
         sec = tb.add(f"{id_prefix}/p/{n}", "paragraph", title, text, [tb.span(n, n)], parent(), key=key)
         paragraphs.append(sec.id)
         para = sec.id

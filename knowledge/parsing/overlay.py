@@ -42,7 +42,7 @@ def build_overlay(
     text_ranges: Callable[[dict, list[list[int]]], list[list[int]]] | None = None,
     extra: Callable[[TreeBuilder, str, Section], None] | None = None,
 ) -> dict[str, Section]:
-    tb, root = start_document(doc)
+    tb, root = start_document(doc, wrap=True)
     n = len(tb.lines)
     parse_blocks(tb, root, 1, n, set(), doc, list(toc_ranges))
     generic = [s for s in tb.sections.values() if s.kind in {"paragraph", "table_row"}]
@@ -104,4 +104,4 @@ def build_overlay(
                     s.searchable = False  # the item itself is the same passage
         if extra:
             extra(tb, entry["code"], item)
-    return tb.ordered(root)
+    return tb.ordered(doc)

@@ -107,11 +107,21 @@ class TreeBuilder:
         return out
 
 
-def start_document(doc: str) -> tuple[TreeBuilder, str]:
-    """A builder for one catalogued document, with its (non-searchable) root section added."""
+def start_document(doc: str, wrap: bool = False) -> tuple[TreeBuilder, str]:
+    """A builder for one catalogued document, with its (non-searchable) root section added.
+
+    With `wrap`, everything hangs under one navigation part titled with the document's
+    name, unit and year, so that every passage carries which plan/report it comes from
+    (the plans and the report share topics; officers say "แผนปี 68", "รายงานปี 64").
+    """
     d = DOCUMENTS[doc]
     tb = TreeBuilder(doc, d.source)
-    root = tb.add(doc, "document", d.title, "", [tb.span(1, len(tb.lines))], None, searchable=False).id
+    span = [tb.span(1, len(tb.lines))]
+    root = tb.add(doc, "document", d.title, "", span, None, searchable=False).id
+    if wrap:
+        year = str(d.year_be)
+        title = f"{d.title} ({d.short_title}, ปี {year[-2:]})"
+        root = tb.add(f"{doc}/doc", "part", title, title, list(span), root, searchable=False).id
     return tb, root
 
 

@@ -30,6 +30,13 @@ UNITS = [
     ("CP", "city_potential", "ส่วนแผนงานและส่งเสริมศักยภาพของเมือง – กลุ่มงานส่งเสริมศักยภาพของเมือง", (4101, 4229)),
     ("A", "admin", "ฝ่ายบริหารงานทั่วไป", (4230, 4603)),
 ]
+# how officers say it when the manual's wording differs
+EXTRA_ALIASES = {
+    "PL1.1": ["การจัดประชุมระหว่างประเทศแบบออนไซต์ (on-site) ณ สถานที่จริง"],
+    "PL1.2": ["การจัดประชุมระหว่างประเทศแบบออนไลน์ (online)"],
+    "C15": ["การทำวิดีโอออนไลน์ (video) ส่งเมืองพี่เมืองน้อง"],
+    "C9": ["PLC ผู้สูงอายุ"],
+}
 PART_KIND = {"Sc": "scope", "Fr": "framework", "Rq": "requirements", "Fl": "flowchart", "St": "steps"}
 PART_LABEL = {
     "Sc": "ขอบเขตของกระบวนการ",
@@ -254,7 +261,9 @@ def _procedure(tb: TreeBuilder, e: dict, codes: set[str], unit_ids: dict[str, st
         title = f"{tb.sections[parent].title} – {title}"
     if code.startswith(("C3.", "PL1.", "PL4.", "PL5.")) and found is None:
         title = e.get("alias") or e["name"]
-    aliases: list[str] = []
+    aliases: list[str] = list(EXTRA_ALIASES.get(code, ()))
+    if e.get("gloss"):
+        aliases.append(e["gloss"])  # English gloss from the reading notes ("key to the city, state visit")
     for cand in [found[0] if found else None, e["name"], e.get("alias")] + [
         (_first_title(tb, *parts[k]) or ("", 0))[0] for k in ("Sc", "Fr", "Fl") if k in parts
     ]:

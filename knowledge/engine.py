@@ -44,7 +44,7 @@ class SearchResult:
 # Features: the top passage's final score and the idf-weighted share of the typed words
 # it contains (words the manuals never use weigh the most, so "ขั้นตอนขอวีซ่าเชงเก้น"
 # is not answered by a passage that only matches "ขั้นตอน").
-MIN_SCORE = 0.50
+MIN_SCORE = 0.60
 MIN_WCOV = 0.20
 
 
@@ -83,10 +83,10 @@ class Engine:
         for s in corpus.sections.values():
             if s.key and s.kind in {"procedure", "project", "kpi"}:
                 self._by_key.setdefault(s.key, s)
-        from knowledge.text.tokenize import add_domain_words
+        from knowledge.text.tokenize import add_dictionary_words, add_domain_words
 
         add_domain_words(index.extra.get("domain_words", ()))
-        add_domain_words(index.extra.get("toneless_words", ()))
+        add_dictionary_words(index.extra.get("toneless_words", ()))
 
     # --- construction ---
     @classmethod

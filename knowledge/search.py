@@ -250,7 +250,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
             covered += 0.7
             fuzzy_hits += 1
     cov = covered / len(content) if content else 0.0
-    s *= 0.75 + 0.25 * cov
+    s *= 1.0 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * cov
     # informativeness-weighted coverage of the words as typed (for confidence)
     got = tot = 0.0
     for t, w, parts in q.typed:
@@ -263,15 +263,22 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
             got += 0.8 * w
     wcov = got / tot if tot else 0.0
     # how much of the question the passage's own text answers (siblings share the context)
-    own = sum(w for t, w, parts in q.typed if t in u.own_terms or any(a in u.own_terms for a in q.alts.get(t, ())))
-    s *= 1.0 + OWN_WEIGHT * (own / tot if tot else 0.0)
+    # (later words weigh more: Thai questions put the topic first and the focus last)
+    own = own_tot = 0.0
+    n_typed = len(q.typed)
+    for k, (t, w, parts) in enumerate(q.typed):
+        pw = w * (1.0 + FOCUS_SLOPE * (k / (n_typed - 1) - 0.5)) if n_typed > 1 else w
+        own_tot += pw
+        if t in u.own_terms or any(a in u.own_terms for a in q.alts.get(t, ())):
+            own += pw
+    s *= 1.0 + OWN_WEIGHT * (own / own_tot if own_tot else 0.0)
     # phrase and title matches
     if pairs:
         ph = sum(1 for p in pairs if len(p) >= 4 and (p in u.norm_text or p in u.norm_title))
-        s += 0.08 * min(ph, 3)
+        s += PHRASE_WEIGHT * min(ph, 3)
     if content:
         in_title = sum(1 for t in content if len(t) >= 2 and t in u.norm_title)
-        s += 0.12 * in_title / len(content)
+        s += TITLE_WEIGHT * in_title / len(content)
     if len(u.norm_title) >= 4 and u.norm_title in ctx["qnorm"]:
         s += TITLE_IN_QUERY
     for intent in q.intents:
@@ -289,7 +296,12 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
 
 
 DOC_BOOST = 1.15
+PROC_WEIGHT = 0.0  # how much the whole procedure's match lifts each of its passages (off: no gain measured)
+PHRASE_WEIGHT = 0.08  # per adjacent pair of typed words found together (max 3)
+TITLE_WEIGHT = 0.12  # share of typed words found in the passage title
+COVERAGE_WEIGHT = 0.25
 OWN_WEIGHT = 0.3
+FOCUS_SLOPE = 0.5  # later typed words weigh more in own-text coverage
 TITLE_IN_QUERY = 0.15  # the passage's whole title is named in the question
 STEP_TO_TABLE = 0.85  # a step's share of its table's score when the question asks for steps
 
@@ -304,6 +316,14 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
     ng = _accumulate(n, index.ngrams, ngc)
     ng_max = sum(c * index.ng_idf.get(g, 0.0) * 2.0 for g, c in ngc.items()) or 1.0
     base = W_WORD * word / word_max + W_NGRAM * ng / ng_max
+    unit_group = index.extra.get("unit_group")
+    if PROC_WEIGHT and unit_group is not None and index.extra.get("n_groups"):
+        gs = _accumulate(index.extra["n_groups"], index.extra["groups"], q.weighted)
+        gmax = float(gs.max()) if gs.size else 0.0
+        if gmax > 0:
+            bmax = float(base.max()) or 1.0
+            g_unit = np.where(unit_group >= 0, gs[np.maximum(unit_group, 0)] / gmax, base / bmax)
+            base = base * (1.0 + PROC_WEIGHT * g_unit)
     k = min(CANDIDATES, n)
     cand = np.argpartition(-base, k - 1)[:k] if n > k else np.arange(n)
     content = [t for t in q.content if not t.isdigit() or len(t) >= 2]

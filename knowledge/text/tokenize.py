@@ -37,6 +37,7 @@ STOPWORDS = frozenset(
 _PUNCT_RE = re.compile(r"^[\s\W_]+$")
 _lock = threading.RLock()
 _domain_words: set[str] = set()
+_extra_words: set[str] = set()
 _base_words: frozenset[str] = frozenset()
 _trie = None
 
@@ -78,7 +79,7 @@ def get_trie():
 def is_known_word(word: str) -> bool:
     """In PyThaiNLP's word list or the domain dictionary."""
     get_trie()
-    return word in _base_words or word in _domain_words
+    return word in _base_words or word in _domain_words or word in _extra_words
 
 
 def domain_words() -> frozenset[str]:
@@ -97,6 +98,19 @@ def add_domain_words(words) -> None:
             _domain_words.update(new)
             _word_tokens_cached.cache_clear()
             compound_parts.cache_clear()
+
+
+def add_dictionary_words(words) -> None:
+    """Words the tokenizer should keep whole, without indexing their parts (e.g. the
+    tone-stripped spellings of the manuals' words)."""
+    trie = get_trie()
+    new = [w for w in {w.strip() for w in words if w} if w and " " not in w]
+    if new:
+        with _lock:
+            for w in new:
+                trie.add(w)
+            _extra_words.update(new)
+            _word_tokens_cached.cache_clear()
 
 
 def _segment(text: str, trie) -> list[str]:

@@ -58,7 +58,7 @@ def _fix_gantt(sections: dict[str, Section], lines: tuple[str, ...]) -> dict[str
 
 
 def _text_ranges_001(entry: dict, ranges: list[list[int]]) -> list[list[int]]:
-    # projects: the measure-table row and the budget-summary row (not the shared KPI row or the Gantt)
+    # projects: the budget-summary row and the measure-table row (not the shared KPI row or the Gantt)
     if entry["code"].startswith(("PRJ", "ACT")):
         return ranges[:2]
     return ranges
@@ -68,9 +68,18 @@ def parse_001() -> dict[str, Section]:
     from knowledge.parsing.text import read_lines
     from knowledge.catalogue import DOCUMENTS
 
-    sections = build_overlay("001", toc_ranges=[(13, 20)], text_ranges=_text_ranges_001)
+    sections = build_overlay("001", toc_ranges=[(13, 20)], primary=_summary_first, text_ranges=_text_ranges_001)
     return _fix_gantt(sections, read_lines(DOCUMENTS["001"].source))
 
 
 def parse_004() -> dict[str, Section]:
-    return build_overlay("004", toc_ranges=[(16, 38)])
+    return build_overlay("004", toc_ranges=[(16, 38)], primary=_summary_first)
+
+
+def _summary_first(entry: dict, ranges: list[list[int]]) -> int:
+    """The authoritative passage: a project's row in the budget summary table, a KPI's
+    definition row (target, definition, calculation), rather than its first mention."""
+    code = entry["code"]
+    if len(ranges) > 1 and (code.startswith(("PRJ", "ACT", "B")) or re.fullmatch(r"K\d+", code)):
+        return 1
+    return 0

@@ -266,3 +266,44 @@ async def test_end_to_end_crash_after_push_is_answered_409(app, fake_line, line_
         assert [r.status for r in fake_line.requests if r.path == "/v2/bot/message/push"] == [200, 409]
     finally:
         await line.close()
+
+
+async def test_tick_command_line_sends_and_prints_no_personal_data(app, officers, fake_line, line_settings, monkeypatch, capsys):
+    from scheduler import cli
+
+    monkeypatch.setenv("DATABASE_URL", app.settings.database_url)
+    monkeypatch.setenv("LINE_CHANNEL_SECRET", line_settings.line_channel_secret)
+    monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", line_settings.line_channel_access_token)
+    monkeypatch.setenv("LINE_API_BASE_URL", line_settings.line_api_base_url)
+    add_text_reminder(app, "cli", bkk(2026, 1, 5, 9))
+    with transaction(app.sessions) as s:
+        plan(s, Plan("note", "cli-bad", "Ubad", bkk(2026, 1, 5, 9), payload={"text": "x"}))
+    fake_line.fail_next(400, message="The property, 'to', in the request body is invalid", path="/message/push")
+    code = await asyncio.to_thread(cli.main, ["--now", "2026-01-05T09:05:00+07:00"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "sent 1" in out and "failed 1" in out and "failed reminders" in out
+    assert OFFICER_ID not in out and "ข้อความ" not in out  # ids and kinds only
+    assert len(fake_line.pushes) == 1
+
+
+async def test_ticker_runs_with_apscheduler_and_shuts_down(app):
+    from scheduler.runner import Ticker
+
+    sender = MemorySender()
+    app.settings = replace(app.settings, quiet_start=time(0), quiet_end=time(0))  # whatever the hour of the run
+    add_text_reminder(app, "due-while-down", datetime.now(timezone.utc) - timedelta(hours=3))
+    ticker = Ticker(app, sender)
+    ticker.start()
+    job = ticker.scheduler.get_job("reminder-tick")
+    assert job.max_instances == 1 and job.coalesce and job.misfire_grace_time >= 60
+    assert str(ticker.scheduler.timezone) == "Asia/Bangkok"
+    for _ in range(200):  # the first tick runs at start-up
+        if sender.delivered:
+            break
+        await asyncio.sleep(0.05)
+    await ticker.shutdown()
+    assert len(sender.delivered) == 1
+    with transaction(app.sessions) as s:
+        assert s.scalar(select(Reminder.late)) is True
+    assert_exactly_once(app, sender)

@@ -13,6 +13,7 @@ larger than the UTF-8 form, so a bubble that fits here fits however LINE counts.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from collections.abc import Sequence
 from typing import Any
 
@@ -233,13 +234,21 @@ def flex_contents(cards: Sequence[Card]) -> dict[str, Any]:
 # ---------------------------------------------------------------- messages
 
 
+@lru_cache(maxsize=512)
+def _flex_model(contents_json: str) -> FlexContainer:
+    """The SDK model of a Flex JSON. Validating it is the costly part of sending a
+    card, and the same answer card goes out many times, so models are reused (the
+    SDK only reads them when it serialises a request)."""
+    return FlexContainer.from_json(contents_json)
+
+
 def to_message(reply: Reply) -> Message:
     """One Reply as a TextMessage or a FlexMessage (altText = the reply's text)."""
     quick = quick_reply(reply.quick)
     text = reply.text.strip() or (reply.cards[0].title if reply.cards else "") or "…"
     if not reply.cards:
         return TextMessage(text=fit(text, MAX_TEXT), quick_reply=quick)
-    contents = FlexContainer.from_dict(flex_contents(reply.cards))
+    contents = _flex_model(json.dumps(flex_contents(reply.cards), ensure_ascii=False))
     return FlexMessage(alt_text=fit(text, MAX_ALT_TEXT), contents=contents, quick_reply=quick)
 
 

@@ -43,6 +43,8 @@ from bot.db.models import ProcessedEvent
 from bot.events import event_mode, event_type, reply_token, to_incoming
 from bot.line import LineSender
 from bot.settings import Settings
+from handlers.incoming import Incoming
+from handlers.replies import Reply
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +59,15 @@ SENDER = web.AppKey("sender", LineSender)
 class WebhookService:
     """The event pipeline behind /callback: dedupe, handle, deliver; tracked tasks."""
 
-    def __init__(self, settings: Settings, application: Application, sender: Any, *, workers: int = 4) -> None:
+    def __init__(self, settings: Settings, application: Application, sender: Any, *, workers: int | None = None) -> None:
         self.settings = settings
         self.application = application
         self.sender = sender
         self.parser = WebhookParser(settings.line_channel_secret)
+        if workers is None:
+            # SQLite takes one writer at a time: more threads only wait on its lock
+            # (busy-sleeping); PostgreSQL can use a few.
+            workers = 1 if application.engine.dialect.name == "sqlite" else 4
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="handler")
         self.tasks: set[asyncio.Task[None]] = set()
         self._chat_locks: dict[str, asyncio.Lock] = {}
@@ -109,13 +115,9 @@ class WebhookService:
         incoming = to_incoming(ev, self.settings, bot_user_id=destination)
         event_id = getattr(ev, "webhook_event_id", None)
         key = incoming.chat_id if incoming is not None else "-"
+        answer = incoming if event_mode(ev) != "standby" else None
         async with self._lock(key):
-            if event_id and not await self.run_blocking(self.claim, event_id, kind, _redelivery(ev)):
-                log.info("skipping a duplicate %s event", kind)
-                return
-            if event_mode(ev) == "standby" or incoming is None:
-                return
-            replies = await self.run_blocking(self.application.handle, incoming)
+            replies = await self.run_blocking(self.claim_and_handle, event_id, kind, _redelivery(ev), answer)
         if not replies:
             return
         token = reply_token(ev)
@@ -125,6 +127,15 @@ class WebhookService:
         how = await self.sender.reply_or_push(token, incoming.chat_id, replies)
         if self.on_delivered is not None:
             self.on_delivered(how, time.perf_counter() - received)
+
+    def claim_and_handle(self, event_id: str | None, kind: str, redelivery: bool, incoming: Incoming | None) -> list[Reply]:
+        """In the worker thread: record the event, then (if new and answerable) handle it."""
+        if event_id and not self.claim(event_id, kind, redelivery):
+            log.info("skipping a duplicate %s event", kind)
+            return []
+        if incoming is None:  # standby mode, or an event that names no chat
+            return []
+        return self.application.handle(incoming)
 
     def claim(self, event_id: str, kind: str, redelivery: bool) -> bool:
         """Record the event id; False when it was already there (insert-or-ignore)."""

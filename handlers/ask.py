@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from handlers.context import Context
@@ -159,6 +161,31 @@ def section_reply(engine: Any, section: Any) -> Reply:
     return answer_reply(answer)
 
 
+# Officers ask the same few questions again and again; the manuals do not change
+# while the process runs, so an answer is kept per (engine, question text).
+ANSWER_CACHE_SIZE = 1024
+_answers: OrderedDict[tuple[int, str], tuple[Any, Reply]] = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def cached_answer(engine: Any, text: str) -> Reply:
+    key = (id(engine), " ".join(text.split()))
+    with _answers_lock:
+        hit = _answers.get(key)
+        if hit is not None and hit[0] is engine:  # ids are reused: check it is this engine
+            _answers.move_to_end(key)
+            return hit[1]
+    answer = engine.answer(text)
+    log.info("answered kind=%s in %.1f ms", answer.kind, answer.took_ms)  # no question text: it may be personal
+    reply = answer_reply(answer)
+    if answer.kind != "smalltalk":  # small talk may vary its wording
+        with _answers_lock:
+            _answers[key] = (engine, reply)
+            while len(_answers) > ANSWER_CACHE_SIZE:
+                _answers.popitem(last=False)
+    return reply
+
+
 @router.message()
 def ask(ev: Incoming, ctx: Context) -> list[Reply]:
     text = ev.text.strip()
@@ -166,9 +193,7 @@ def ask(ev: Incoming, ctx: Context) -> list[Reply]:
         from handlers.help import help_reply
 
         return [help_reply(ctx)]
-    answer = ctx.knowledge.answer(text)
-    log.info("answered kind=%s in %.1f ms", answer.kind, answer.took_ms)  # no question text: it may be personal
-    return [answer_reply(answer)]
+    return [cached_answer(ctx.knowledge, text)]
 
 
 @router.on(lambda ev, ctx: not is_text(ev, ctx))

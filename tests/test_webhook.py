@@ -309,9 +309,9 @@ async def test_group_needs_trigger_or_mention(client, fake_line, engine):
     await post(client, F.text_event("ขั้นตอนยืมเงิน", group=GROUP_ID))
     assert fake_line.requests == [] and engine.questions == []
     await post(client, F.text_event("บอท ขั้นตอนยืมเงิน", group=GROUP_ID))
-    await post(client, F.text_event("ขั้นตอนยืมเงิน", group=GROUP_ID, mention_self=True, user=None))
+    await post(client, F.text_event("ขั้นตอนคืนเงิน", group=GROUP_ID, mention_self=True, user=None))
     await post(client, F.text_event("bottle ขั้นตอน", group=GROUP_ID))
-    assert engine.questions == ["ขั้นตอนยืมเงิน", "ขั้นตอนยืมเงิน"]
+    assert engine.questions == ["ขั้นตอนยืมเงิน", "ขั้นตอนคืนเงิน"]
     assert len(fake_line.replies) == 2
 
 

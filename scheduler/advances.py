@@ -164,6 +164,7 @@ def due_text(case: Case, adv: Advance, now: datetime) -> str:
 
 
 def render_due(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
+    """A ladder (or snoozed) reminder; after the due day it reads as overdue."""
     pair = _open_pair(session, row)
     if pair is None:
         return None
@@ -174,17 +175,17 @@ def render_due(session: Session, row: Reminder, now: datetime, settings: Setting
 
 
 def render_overdue(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
+    """Overdue step n; once sent, step n+1 is planned in the same transaction."""
+    rendered = render_due(session, row, now, settings)
     pair = _open_pair(session, row)
-    if pair is None:
+    if rendered is None or pair is None:
         return None
     case, adv = pair
-    text = due_text(case, adv, now)
     n = int(row.payload.get("n", 1))
-    cal = Calendar.load(session)
     base = max(date.fromisoformat(row.payload.get("day", today(now).isoformat())), today(now))
-    next_day = cal.add_working_days(base, max(1, settings.overdue_every_working_days))
-    follow = overdue_plans(session, case, adv, n + 1, at_bangkok(next_day, settings.reminder_clock), settings)
-    return Rendered([Reply(text=text, cards=[card(case, adv, text, tone="warning")])], follow_ups=follow)
+    next_day = Calendar.load(session).add_working_days(base, max(1, settings.overdue_every_working_days))
+    rendered.follow_ups = overdue_plans(session, case, adv, n + 1, at_bangkok(next_day, settings.reminder_clock), settings)
+    return rendered
 
 
 def render_escalate(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.clock import at_bangkok, thai_date, thai_datetime, today
@@ -132,9 +132,10 @@ def render_notice(session: Session, row: Reminder, now: datetime, settings: Sett
 def events_between(session: Session, unit: str, first: date, last: date) -> list[tuple[Case, Visit | None, datetime]]:
     """Open visits/events of a unit whose start falls on [first, last] (Bangkok days)."""
     lo, hi = at_bangkok(first, datetime.min.time()), at_bangkok(last + timedelta(days=1), datetime.min.time())
+    in_week = or_(and_(Visit.starts_at >= lo, Visit.starts_at < hi), and_(Case.event_at >= lo, Case.event_at < hi))
     out: list[tuple[Case, Visit | None, datetime]] = []
     for case, visit in session.execute(
-        select(Case, Visit).outerjoin(Visit, Visit.case_id == Case.id).where(Case.unit == unit, Case.status == "open")
+        select(Case, Visit).outerjoin(Visit, Visit.case_id == Case.id).where(Case.unit == unit, Case.status == "open", in_week)
     ).all():
         start = starts_at(case, visit)
         if start is None or visit is not None and visit.status == "cancelled":

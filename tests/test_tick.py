@@ -9,13 +9,11 @@ LineSender against the fake LINE server.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.clock import at_bangkok
@@ -26,7 +24,7 @@ from handlers.replies import Reply
 from scheduler.store import Plan, plan
 from scheduler.tick import LEASE, MAX_ATTEMPTS, claim, is_quiet, run_tick
 
-from tests.conftest import ADMIN_ID, GROUP_ID, OFFICER_ID
+from tests.conftest import GROUP_ID, OFFICER_ID
 
 
 @dataclass

@@ -228,7 +228,7 @@ def _flowchart(tb: TreeBuilder, first: int, last: int) -> tuple[str, str]:
 
 
 def parse() -> dict[str, Section]:
-    tb, root = start_document(DOC)
+    tb, root = start_document(DOC, wrap=True)
     n_lines = len(tb.lines)
     entries = [e for e in REGISTRY if e["doc"] == DOC]
     codes = {e["code"] for e in entries}
@@ -245,7 +245,7 @@ def parse() -> dict[str, Section]:
 
     parse_blocks(tb, root, 1, n_lines, claimed, DOC, TOC_RANGES)
     tb.inherit_facets()
-    return tb.ordered(root)
+    return tb.ordered(DOC)
 
 
 def _procedure(tb: TreeBuilder, e: dict, codes: set[str], unit_ids: dict[str, str]) -> None:

@@ -29,9 +29,10 @@ from handlers.extract.kinds import KIND_LABELS, kind_from_answer, recognise_kind
 from handlers.extract.numbers import find_amounts, format_baht, normalise_digits
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Field, Reply, postback, text_reply
-from handlers.router import Router, in_conversation, text_is, text_matches
+from handlers.router import Filter, Router, in_conversation, text_is
 from scheduler.planning import plan_case
-from scheduler.rules import ADVANCE_CLEARING, advance_due_date
+from scheduler.rules import advance_due_date
+from scheduler.rules import citation as advance_rule_citation
 
 router = Router("cases")
 TOPIC = "case"
@@ -62,6 +63,12 @@ QUICK = {
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _matching(pattern: re.Pattern[str]) -> Filter:
+    """The compiled pattern itself (with DOTALL), so a message of several lines still
+    counts as the command its first line starts with."""
+    return lambda ev, _ctx: pattern.match(ev.text) is not None
 
 
 def _officer_or_refusal(ev: Incoming, ctx: Context) -> tuple[Officer | None, list[Reply] | None]:
@@ -139,7 +146,7 @@ def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
         if received:
             fields.append(Field("วันที่รับเงิน", thai_date(received)))
             fields.append(Field("ครบกำหนดส่งใช้", thai_date(advance_due_date(received))))
-            footnote = f"“{ADVANCE_CLEARING.quote}” ({ADVANCE_CLEARING.name}, {ADVANCE_CLEARING.source})"
+            footnote = advance_rule_citation()
     nonce = draft["nonce"]
     buttons = [
         Action("เปลี่ยนประเภท", data=postback("case_kind", n=nonce), display_text="เปลี่ยนประเภท"),
@@ -169,8 +176,7 @@ def _next_step(ev: Incoming, ctx: Context, draft: dict[str, Any], state=None, sh
         step, question = f"ask:{field_name}", QUESTIONS[field_name]
         quick = [Action(label=q, text=q) for q in QUICK.get(field_name, ())]
     else:
-        step, question, quick = "confirm", "ถูกต้องไหมคะ กด “ยืนยัน” เพื่อบันทึก", [
-            Action("ยืนยัน", text="ยืนยัน"), Action("ยกเลิก", text="ยกเลิก")]
+        step, question, quick = "confirm", "ถูกต้องไหมคะ กด “ยืนยัน” เพื่อบันทึก", []  # the card has the buttons
     if state is None:
         ctx.start_conversation(ev, TOPIC, step, draft)
     else:
@@ -214,7 +220,7 @@ def _create(ev: Incoming, ctx: Context, officer: Officer, draft: dict[str, Any])
 # ---------------------------------------------------------------- logging a case
 
 
-@router.message(text_matches(LOG_RE.pattern))
+@router.message(_matching(LOG_RE))
 def log_case(ev: Incoming, ctx: Context) -> list[Reply] | None:
     match = LOG_RE.match(ev.text)
     if match is None:
@@ -222,7 +228,7 @@ def log_case(ev: Incoming, ctx: Context) -> list[Reply] | None:
     return _start_draft(ev, ctx, match.group(2), "advance" if match.group(1) == "ยืมเงิน" else None)
 
 
-@router.message(lambda ev, _ctx: DELEGATION_RE.match(ev.text) is not None)
+@router.message(_matching(DELEGATION_RE))
 def log_delegation(ev: Incoming, ctx: Context) -> list[Reply] | None:
     return _start_draft(ev, ctx, ev.text, "visit")
 
@@ -459,7 +465,7 @@ def _case_card(ctx: Context, case: Case, with_history: bool = True) -> Card:
     if advance is not None:
         fields += [Field("จำนวนเงิน", format_baht(advance.amount)), Field("วันที่รับเงิน", thai_date(advance.received_on)),
                    Field("ครบกำหนดส่งใช้", thai_date(advance.due_on))]
-        footnote = f"“{ADVANCE_CLEARING.quote}” ({ADVANCE_CLEARING.source})"
+        footnote = advance_rule_citation()
     visit = ctx.session.scalar(select(Visit).where(Visit.case_id == case.id))
     if visit is not None:
         for label, value in (("เมือง", visit.city), ("ประเทศ", visit.country), ("สถานที่", visit.place)):
@@ -493,7 +499,7 @@ def _find(ev: Incoming, ctx: Context, raw_ref: str) -> tuple[Officer | None, Cas
     return officer, case, None
 
 
-@router.message(text_matches(SHOW_RE.pattern))
+@router.message(_matching(SHOW_RE))
 def show_case(ev: Incoming, ctx: Context) -> list[Reply]:
     _officer, case, refusal = _find(ev, ctx, SHOW_RE.match(ev.text).group(1))
     if refusal:
@@ -519,7 +525,7 @@ def _change(ev: Incoming, ctx: Context, pattern: re.Pattern[str], act) -> list[R
         return text_reply(str(exc))
 
 
-@router.message(text_matches(UPDATE_RE.pattern))
+@router.message(_matching(UPDATE_RE))
 def update(ev: Incoming, ctx: Context) -> list[Reply]:
     def act(officer: Officer, case: Case, note: str) -> list[Reply]:
         if not has_words(note):
@@ -549,7 +555,7 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
     return _change(ev, ctx, UPDATE_RE, act)
 
 
-@router.message(text_matches(CLOSE_RE.pattern))
+@router.message(_matching(CLOSE_RE))
 def close(ev: Incoming, ctx: Context) -> list[Reply]:
     def act(officer: Officer, case: Case, note: str) -> list[Reply]:
         records.close_case(ctx.session, case, officer, ctx.now, note if has_words(note) else "")
@@ -559,7 +565,7 @@ def close(ev: Incoming, ctx: Context) -> list[Reply]:
     return _change(ev, ctx, CLOSE_RE, act)
 
 
-@router.message(text_matches(CANCEL_RE.pattern))
+@router.message(_matching(CANCEL_RE))
 def cancel(ev: Incoming, ctx: Context) -> list[Reply]:
     def act(officer: Officer, case: Case, note: str) -> list[Reply]:
         records.cancel_case(ctx.session, case, officer, ctx.now, note if has_words(note) else "")
@@ -568,7 +574,7 @@ def cancel(ev: Incoming, ctx: Context) -> list[Reply]:
     return _change(ev, ctx, CANCEL_RE, act)
 
 
-@router.message(text_matches(ASSIGN_RE.pattern))
+@router.message(_matching(ASSIGN_RE))
 def assign(ev: Incoming, ctx: Context) -> list[Reply]:
     def act(officer: Officer, case: Case, note: str) -> list[Reply]:
         candidates: list[Officer] = []
@@ -592,7 +598,7 @@ def assign(ev: Incoming, ctx: Context) -> list[Reply]:
 # ---------------------------------------------------------------- registration and the open draft
 
 
-@router.message(text_matches(REGISTER_RE.pattern))
+@router.message(_matching(REGISTER_RE))
 def register_officer(ev: Incoming, ctx: Context) -> list[Reply]:
     if ev.in_group:
         return text_reply("กรุณาลงทะเบียนในแชตส่วนตัวกับบอทนะคะ (รหัสเป็นของคุณคนเดียว)")

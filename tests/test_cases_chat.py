@@ -242,3 +242,10 @@ def test_free_text_is_not_taken(app, officers, say):
         with app.sessions.begin() as session:
             ctx = Context(session=session, settings=app.settings, now=NOW)
             assert cases.router.dispatch(ev, ctx) is None, text
+
+
+def test_a_message_of_several_lines_is_still_a_command(app, officers, say):
+    replies = say("บันทึกเรื่อง ประชุมเตรียมงานวันชาติ\nวันที่ 10 ธ.ค. 68 เวลา 9.00 น.\nห้องประชุม 1", now=NOW)
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["วันที่"] == "10 ธ.ค. 2568 09.00 น."
+    assert "ยืนยัน" in replies[0].text

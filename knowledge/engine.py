@@ -211,7 +211,8 @@ def mine_domain_words(corpus: Corpus) -> set[str]:
         for name in [s.title, *s.aliases]:
             n = normalize(name)
             n = re.sub(r"^[\d.\s]*(กระบวนการ|กระบวนงาน)?\s*", "", n)
-            for chunk in re.findall(r"[\u0e01-\u0e4e]{6,30}", n):
+            # whole runs of Thai letters only (a slice could cut a word in half)
+            for chunk in re.findall(r"[\u0e01-\u0e4e]+", n):
                 if chunk.startswith("การ") and len(chunk) > 9:
                     chunk = chunk[3:]
                 if 6 <= len(chunk) <= 24:

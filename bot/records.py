@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from bot.clock import fiscal_year, thai_date, thai_datetime, today
+from bot.clock import at_bangkok, bangkok, fiscal_year, thai_date, thai_datetime, today
 from bot.db.models import Advance, Case, CaseHistory, Chat, IdCounter, Officer, Visit, VisitItem
 from scheduler.rules import advance_due_date
 
@@ -191,7 +191,8 @@ def create_case(session: Session, actor: Officer, draft: CaseDraft, now: datetim
 
 def _require_open(case: Case) -> None:
     if case.status != "open":
-        raise RecordError(f"เรื่อง {case.ref} {STATUS_LABELS.get(case.status, case.status)}แล้วค่ะ")
+        done = "ถูกยกเลิก" if case.status == "cancelled" else "ปิด"
+        raise RecordError(f"เรื่อง {case.ref} {done}ไปแล้วค่ะ ไม่ได้เปลี่ยนแปลงอะไรนะคะ")
 
 
 def update_case(session: Session, case: Case, actor: Officer, now: datetime, note: str = "",
@@ -346,11 +347,10 @@ def export_rows(session: Session, unit: str | None = None, since: date | None = 
     query = select(Case).options(selectinload(Case.created_by), selectinload(Case.assignee)).order_by(Case.id)
     if unit:
         query = query.where(Case.unit == unit)
+    if since is not None:
+        query = query.where(Case.created_at >= at_bangkok(since, time(0)))
     rows = []
     for case in session.scalars(query):
-        created_day = today(case.created_at)
-        if since is not None and created_day < since:
-            continue
         rows.append(ExportRow(
             ref=case.ref, kind=case.kind, title=case.title, status=case.status, unit=case.unit,
             created_by=display_name(case.created_by), assignee=display_name(case.assignee) if case.assignee else "",
@@ -361,6 +361,4 @@ def export_rows(session: Session, unit: str | None = None, since: date | None = 
 
 
 def _local(value: datetime | None) -> str:
-    from bot.clock import bangkok
-
     return bangkok(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""

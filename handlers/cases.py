@@ -354,8 +354,10 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
         return text_reply(TOO_LONG)
     step = state.step
     squashed = re.sub(r"\s+", "", text).lower()
-    if squashed in CONFIRM_WORDS and step == "confirm":
-        return _confirm(ev, ctx, state, draft)
+    if squashed in CONFIRM_WORDS:
+        if step == "confirm":
+            return _confirm(ev, ctx, state, draft)
+        return _next_step(ev, ctx, draft, state)  # not yet: ask the open question again
     if squashed == "เปลี่ยนประเภท":
         return _ask_kind(ev, ctx, state, draft)
     if squashed == "แก้วันที่":

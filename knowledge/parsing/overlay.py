@@ -10,6 +10,7 @@ its key.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
@@ -35,6 +36,17 @@ def item_title(tb: TreeBuilder, entry: dict, first: int) -> str:
     return line[:120] or name
 
 
+def _within(generic: list[Section], starts: list[int], first: int, last: int) -> list[Section]:
+    """Generic sections (sorted by first line) lying wholly inside [first, last]."""
+    i = bisect.bisect_left(starts, first)
+    out = []
+    while i < len(generic) and starts[i] <= last:
+        if generic[i].spans[0].last <= last:
+            out.append(generic[i])
+        i += 1
+    return out
+
+
 def build_overlay(
     doc: str,
     toc_ranges: list[tuple[int, int]] = (),
@@ -45,7 +57,10 @@ def build_overlay(
     tb, root = start_document(doc, wrap=True)
     n = len(tb.lines)
     parse_blocks(tb, root, 1, n, set(), doc, list(toc_ranges))
-    generic = [s for s in tb.sections.values() if s.kind in {"paragraph", "table_row"}]
+    generic = sorted(
+        (s for s in tb.sections.values() if s.kind in {"paragraph", "table_row"}), key=lambda g: g.spans[0].first
+    )
+    starts = [g.spans[0].first for g in generic]
     taken: set[str] = set()
     entries = [e for e in REGISTRY if e["doc"] == doc]
     # indicators first: a KPI's definition rows belong to the KPI, not to one of its projects
@@ -69,7 +84,7 @@ def build_overlay(
             t = tb.tight(a, b)
             if not t:
                 continue
-            inside = [g.text for g in generic if t[0] <= g.spans[0].first and g.spans[0].last <= t[1]]
+            inside = [g.text for g in _within(generic, starts, *t)]
             part = "\n".join(inside) if inside else tb.text_of(*t)
             if part and part not in body:
                 body.append(part)
@@ -89,19 +104,18 @@ def build_overlay(
         )
         own = [(sp.first, sp.last) for i, sp in enumerate(spans) if i == 0 or sp.last > sp.first]
         first, last = spans[0].first, spans[0].last
-        for s in generic:
+        for s in (g for a, b in own for g in _within(generic, starts, a, b)):
             if s.id in taken or tb.sections[s.parent].kind not in {"part", "document"}:
                 continue
-            if any(a <= s.spans[0].first and s.spans[0].last <= b for a, b in own):
-                tb.sections[s.parent].children.remove(s.id)
-                s.parent = item.id
-                s.key = entry["key"]
-                if not s.title.startswith(title):
-                    s.title = f"{title} – {s.title}"
-                item.children.append(s.id)
-                taken.add(s.id)
-                if (s.spans[0].first, s.spans[0].last) == (first, last):
-                    s.searchable = False  # the item itself is the same passage
+            tb.sections[s.parent].children.remove(s.id)
+            s.parent = item.id
+            s.key = entry["key"]
+            if not s.title.startswith(title):
+                s.title = f"{title} – {s.title}"
+            item.children.append(s.id)
+            taken.add(s.id)
+            if (s.spans[0].first, s.spans[0].last) == (first, last):
+                s.searchable = False  # the item itself is the same passage
         if extra:
             extra(tb, entry["code"], item)
     return tb.ordered(doc)

@@ -209,6 +209,26 @@ def make(session: Session, case: Case, section: Any, event_day: date, settings: 
     return items
 
 
+def reschedule(session: Session, case: Case, event_day: date) -> int:
+    """After a new event date: recompute the due days of the items not yet done from
+    their procedure (by step number). Returns how many moved."""
+    cal = Calendar.load(session)
+    moved = 0
+    items = [i for i in items_of(session, case.id) if i.done_at is None]
+    for key in {i.procedure_key for i in items if i.procedure_key}:
+        section = procedure_by_key(key)
+        if section is None:
+            log.warning("procedure %s unavailable: checklist dates kept", key)
+            continue
+        due = {str(s.step_no): s.due_on for s in schedule_backwards(steps_of(section), event_day, cal)}
+        for item in items:
+            if item.procedure_key == key and item.step_no in due and item.due_on != due[item.step_no]:
+                item.due_on = due[item.step_no]
+                moved += 1
+    session.flush()
+    return moved
+
+
 def owner_target(session: Session, case: Case) -> str | None:
     officer_id = case.assignee_id or case.created_by_id
     return officer_target(session.get(Officer, officer_id)) if officer_id else None

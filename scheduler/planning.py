@@ -47,6 +47,9 @@ def plan_case_in(session: Session, case: Case, change: str, settings: Settings, 
             cancel_pending(session, case_id=case.id, kinds=("checklist_due", "case_due"))
             return replies
         if change in {"rescheduled", "updated"}:  # a new date, or a new assignee to remind
+            start = visits.starts_at(case, visits.visit_of(session, case.id))
+            if change == "rescheduled" and start is not None:
+                checklist.reschedule(session, case, today(start))
             checklist.plan_reminders(session, case, settings, now)
         if change == "created":
             replies += checklist.offer(session, case, visits.visit_of(session, case.id))

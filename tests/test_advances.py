@@ -3,9 +3,10 @@ travelled time: the ladder, the due day, overdue repeats with escalation, cleari
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.clock import at_bangkok
 from bot.db import transaction
@@ -115,3 +116,43 @@ def test_howto_button_cites_the_rule(app, officers, monkeypatch):
     monkeypatch.setattr(checklist, "find_procedure", lambda q: None)
     replies = app.handle(incoming(kind="postback", postback={"a": "adv_howto", "case": "1"}))
     assert "30 วัน" in replies[0].text and "3251" in replies[0].cards[0].footnote
+
+
+class LineRecorder:
+    """LineSender with a record of what it delivered, so `travel` can read it."""
+
+    def __init__(self, line) -> None:
+        self.line = line
+        self.delivered: list[tuple[str, str, str]] = []
+
+    async def push(self, to, replies, *, retry_key):
+        await self.line.push(to, replies, retry_key=retry_key)
+        self.delivered.append((to, retry_key, replies[0].text))
+
+
+async def test_advance_life_through_line_and_the_fake_server(app, officers, say, fake_line, line_settings):
+    """The same life through LineSender: every card is accepted by the strict fake
+    LINE (labels, sizes, postback data), with a 429 and a 500 on the way."""
+    from bot.line import LineSender
+
+    line = LineSender.open(line_settings, backoff=0.0, push_attempts=1)
+    sender = LineRecorder(line)
+    try:
+        with transaction(app.sessions) as s:
+            s.add(Chat(line_chat_id=GROUP_ID, chat_type="group", unit=app.settings.default_unit,
+                       notify_advances=True, notify_digest=True, registered_at=bkk(2025, 12, 1)))
+        log_advance(say, bkk(2025, 12, 4, 10))
+        fake_line.fail_next(429, times=1, path="/message/push")
+        fake_line.fail_next(500, times=1, path="/message/push")
+        got = await travel(app, sender, date(2025, 12, 22), date(2026, 1, 6))
+        refused = [r for r in fake_line.requests if r.path == "/v2/bot/message/push" and r.status == 400]
+        assert refused == []
+        keys = Counter(r.headers.get("X-Line-Retry-Key") for r in fake_line.requests if r.path == "/v2/bot/message/push" and r.status == 200)
+        assert all(n == 1 for n in keys.values())
+        with transaction(app.sessions) as s:
+            sent = s.scalars(select(Reminder.kind).where(Reminder.status == "sent")).all()
+            assert s.scalar(select(func.count()).select_from(Reminder).where(Reminder.status.in_(("failed", "claimed")))) == 0
+        assert Counter(sent) == Counter({"advance_due": 3, "digest": 3, "advance_overdue": 1, "advance_escalate": 1})
+        assert len(fake_line.pushes) == len(sent) == len(got)
+    finally:
+        await line.close()

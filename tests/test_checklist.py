@@ -3,6 +3,7 @@ date, reminded on their due days, and ticked off from the chat."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -98,3 +99,52 @@ async def test_offer_confirm_remind_and_tick_off(app, officers, say, fake_manual
     assert "เหลืออีก 3 ข้อ" in button[0].text
     assert "2/5" in say("เช็กลิสต์ V-2569-0001", now=bkk(2026, 3, 20, 11))[0].text
     assert_exactly_once(app, sender)
+
+
+async def test_visit_and_checklist_messages_are_accepted_by_line(app, officers, say, fake_manual, fake_line, line_settings):
+    """Every visit notice, the programme, the offer and checklist reminders pass the
+    strict fake LINE server."""
+    from bot.db.models import Chat, Reminder
+    from bot.line import LineSender
+    from tests.conftest import GROUP_ID
+    from tests.test_advances import LineRecorder
+
+    with transaction(app.sessions) as s:
+        s.add(Chat(line_chat_id=GROUP_ID, chat_type="group", unit=app.settings.default_unit,
+                   notify_visits=True, notify_digest=True, registered_at=bkk(2026, 3, 1)))
+    when = bkk(2026, 3, 2, 10)
+    say("คณะผู้แทนเมืองโตเกียว เยือนกรุงเทพ 20 มี.ค. 69 10.00 น. เข้าเยี่ยมคารวะผู้ว่าฯ และพิธีมอบกุญแจเมือง", now=when)
+    replies = say("ยืนยัน", now=when)
+    offer = next(r for r in replies if r.cards and r.cards[0].buttons and "ck_make" in (r.cards[0].buttons[0].data or ""))
+    from handlers.replies import parse_postback
+
+    app.handle(incoming(kind="postback", postback=parse_postback(offer.cards[0].buttons[0].data), now=when))
+    line = LineSender.open(line_settings, backoff=0.0)
+    try:
+        await line.push(OFFICER_ID, replies, retry_key="00000000-0000-4000-8000-000000000001")  # the offer itself
+        sender = LineRecorder(line)
+        await travel(app, sender, date(2026, 3, 2), date(2026, 3, 13))
+        say("อัปเดต V-2569-0001 เลื่อนเป็น 27 มี.ค. 69", now=bkk(2026, 3, 14, 10))
+        await travel(app, sender, date(2026, 3, 14), date(2026, 3, 27))
+    finally:
+        await line.close()
+    assert [r for r in fake_line.requests if r.status == 400] == []
+    with transaction(app.sessions) as s:
+        kinds = Counter(s.scalars(select(Reminder.kind).where(Reminder.status == "sent")))
+    assert {"visit_logged", "visit_notice", "visit_changed", "visit_morning", "checklist_due", "digest"} <= set(kinds)
+    assert len(fake_line.pushes) == sum(kinds.values()) + 1
+
+
+async def test_new_event_date_moves_open_items(app, officers, say, fake_manual):
+    when = bkk(2026, 3, 2, 10)
+    say("คณะผู้แทนเมืองโตเกียว เยือนกรุงเทพ 20 มี.ค. 69 10.00 น. พิธีมอบกุญแจเมือง", now=when)
+    say("ยืนยัน", now=when)
+    with transaction(app.sessions) as s:
+        case_id = s.scalar(select(ChecklistItem.case_id)) or 1
+    app.handle(incoming(kind="postback", postback={"a": "ck_make", "case": str(case_id), "proc": "000:P4"}, now=when))
+    say("เสร็จ 1", now=when)
+    say("อัปเดต V-2569-0001 เลื่อนเป็น 27 มี.ค. 69", now=bkk(2026, 3, 3, 10))
+    with transaction(app.sessions) as s:
+        items = list(s.scalars(select(ChecklistItem).order_by(ChecklistItem.position)))
+    assert items[0].due_on == date(2026, 3, 18)  # done: kept as it was
+    assert [i.due_on for i in items[1:]] == [date(2026, 3, 26), date(2026, 3, 27), date(2026, 3, 27), date(2026, 3, 27)]

@@ -250,3 +250,18 @@ def test_a_message_of_several_lines_is_still_a_command(app, officers, say):
     values = {f.label: f.value for f in replies[0].cards[0].fields}
     assert values["วันที่"] == "10 ธ.ค. 2568 09.00 น."
     assert "ยืนยัน" in replies[0].text
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bot.app import SORRY  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.text(max_size=120), prefix=st.sampled_from(["บันทึกเรื่อง ", "ยืมเงิน ", "log ", "อัปเดต C-2569-0001 "]))
+def test_any_text_after_a_command_gets_an_answer_not_an_error(app, officers, prefix, body):
+    replies = app.handle(incoming(prefix + body, now=NOW))
+    assert replies and SORRY not in replies
+    follow_up = app.handle(incoming(body or "-", now=NOW))
+    assert SORRY not in follow_up

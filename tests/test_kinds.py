@@ -72,3 +72,17 @@ def test_advance_fields_and_missing():
 def test_other_needs_only_a_title():
     assert extract("", date(2025, 12, 1)).missing() == ["title"]
     assert extract("🙂🙂🙂", date(2025, 12, 1)).missing() == ["title"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.sampled_from([None, "advance", "visit"]))
+def test_extract_never_crashes(text, hint):
+    got = extract(text, date(2025, 12, 1), hint)
+    assert got.kind in {"visit", "advance", "translation", "interpreting", "ceremony", "conference",
+                        "correspondence", "procurement", "other"}
+    assert len(got.title) <= 300
+    assert all(field in {"date", "received"} and reason for field, reason in got.problems)

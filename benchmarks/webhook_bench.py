@@ -103,7 +103,8 @@ def _serve_fake(conn) -> None:
         async def arrivals(_request: web.Request) -> web.Response:
             rows = [[r.body["replyToken"], r.at] for r in fake.requests
                     if r.path == "/v2/bot/message/reply" and r.status == 200]
-            refused = sum(1 for r in fake.requests if r.status != 200)
+            refused = [[r.path, r.status, str(r.body)[:300]] for r in fake.requests
+                       if r.status != 200 and r.path != "/_bench"]
             return web.json_response({"arrivals": rows, "refused": refused})
 
         fake.app.router.add_get("/_bench", arrivals)
@@ -141,7 +142,17 @@ def _serve_bot(conn, fake_url: str, db_url: str) -> None:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         conn.send((f"http://127.0.0.1:{port}/callback", loaded))
-        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+        profile = None
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
+        while (await asyncio.get_running_loop().run_in_executor(None, conn.recv)) == "cpu":
+            conn.send(time.process_time())  # the worker's own CPU seconds so far
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(os.environ["BENCH_PROFILE"])
         await runner.cleanup()
         application.close()
 
@@ -195,6 +206,11 @@ async def closed_loop(session, url, fake_url, n: int, concurrency: int, offset: 
     return lat, last - start
 
 
+def bot_cpu(conn) -> float:
+    conn.send("cpu")
+    return conn.recv()
+
+
 async def run(args: argparse.Namespace) -> int:
     ctx = mp.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:
@@ -211,7 +227,9 @@ async def run(args: argparse.Namespace) -> int:
         try:
             async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
                 await open_loop(session, url, fake_url, 200, 100, offset=10**6)  # warm-up
+                cpu0 = bot_cpu(bot_parent)
                 lat, took = await open_loop(session, url, fake_url, args.events, args.rate, offset=0)
+                cpu1 = bot_cpu(bot_parent)
                 rate = len(lat) / took
                 print(
                     f"open loop  : {args.events} events offered at {args.rate:.0f}/s -> {rate:.0f} events/s answered; "
@@ -219,15 +237,19 @@ async def run(args: argparse.Namespace) -> int:
                 )
                 ok &= len(lat) == args.events and rate >= 0.97 * args.rate and percentile(lat, 99) <= 150
                 lat2, took2 = await closed_loop(session, url, fake_url, args.events, args.concurrency, offset=2 * 10**6)
+                cpu2 = bot_cpu(bot_parent)
                 rate2 = len(lat2) / took2
+                per_event = (cpu2 - cpu0) * 1000 / (2 * args.events)
                 print(
                     f"closed loop: {args.events} events, {args.concurrency} in flight -> {rate2:.0f} events/s; "
                     f"request->reply p50 {statistics.median(lat2):.1f} ms, p99 {percentile(lat2, 99):.1f} ms"
                 )
                 ok &= rate2 >= 200
+                print(f"bot worker CPU: {per_event:.2f} ms per event -> {1000 / per_event:.0f} events/s per core "
+                      f"(machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})")
                 _, refused = await arrivals(session, fake_url)
-                print(f"requests refused by the fake LINE server: {refused}")
-                ok &= refused == 0
+                print(f"requests refused by the fake LINE server: {len(refused)}", *refused[:3])
+                ok &= not refused
         finally:
             bot_parent.send("stop")
             fake_parent.send("stop")

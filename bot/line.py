@@ -34,7 +34,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ApiException
 
-from bot.messages import to_messages
+from bot.messages import to_messages, wire_dict
 from bot.sender import PushError
 from bot.settings import Settings
 from handlers.replies import Reply
@@ -56,6 +56,22 @@ def _body_text(exc: ApiException) -> str:
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     return str(body or exc.reason or "")
+
+
+class _ApiClient(AsyncApiClient):
+    """The SDK client, serialising reply/push requests from cached message JSON.
+
+    The SDK turns a request into JSON with pydantic, walking every message twice;
+    `bot.messages` already holds each message's JSON (made once by the model's own
+    `to_dict`), so only the request's few scalar fields are serialised here.
+    """
+
+    def sanitize_for_serialization(self, obj: Any) -> Any:
+        if isinstance(obj, (ReplyMessageRequest, PushMessageRequest)):
+            out = obj.dict(by_alias=True, exclude_none=True, exclude={"messages"})
+            out["messages"] = [wire_dict(m) for m in obj.messages]
+            return super().sanitize_for_serialization(out)
+        return super().sanitize_for_serialization(obj)
 
 
 class LineSender:
@@ -81,7 +97,7 @@ class LineSender:
     def open(cls, settings: Settings, **kwargs: Any) -> "LineSender":
         """Create the client; call inside the running event loop."""
         config = Configuration(host=settings.line_api_base_url, access_token=settings.line_channel_access_token)
-        return cls(settings, AsyncApiClient(config), **kwargs)
+        return cls(settings, _ApiClient(config), **kwargs)
 
     async def close(self) -> None:
         await self.client.close()

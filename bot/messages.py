@@ -13,20 +13,12 @@ larger than the UTF-8 form, so a bubble that fits here fits however LINE counts.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from linebot.v3.messaging import (
-    FlexContainer,
-    FlexMessage,
-    Message,
-    MessageAction,
-    PostbackAction,
-    QuickReply,
-    QuickReplyItem,
-    TextMessage,
-)
+from linebot.v3.messaging import Message
 
 from handlers.replies import Action, Card, Reply
 
@@ -107,19 +99,6 @@ def action_dict(action: Action) -> dict[str, Any]:
         return out
     text = action.text or action.label or "เมนู"
     return {"type": "message", "label": label(action.label), "text": fit(text, MAX_ACTION_TEXT, units=False)}
-
-
-def action_model(action: Action) -> MessageAction | PostbackAction:
-    d = action_dict(action)
-    if d["type"] == "postback":
-        return PostbackAction(label=d["label"], data=d["data"], display_text=d.get("displayText"))
-    return MessageAction(label=d["label"], text=d["text"])
-
-
-def quick_reply(actions: Sequence[Action]) -> QuickReply | None:
-    if not actions:
-        return None
-    return QuickReply(items=[QuickReplyItem(action=action_model(a)) for a in actions[:MAX_QUICK]])
 
 
 # ---------------------------------------------------------------- Flex bubbles
@@ -234,22 +213,58 @@ def flex_contents(cards: Sequence[Card]) -> dict[str, Any]:
 # ---------------------------------------------------------------- messages
 
 
-@lru_cache(maxsize=512)
-def _flex_model(contents_json: str) -> FlexContainer:
-    """The SDK model of a Flex JSON. Validating it is the costly part of sending a
-    card, and the same answer card goes out many times, so models are reused (the
-    SDK only reads them when it serialises a request)."""
-    return FlexContainer.from_json(contents_json)
+def message_json(reply: Reply) -> dict[str, Any]:
+    """One Reply as LINE message JSON: text, or Flex with altText = the reply's text."""
+    text = reply.text.strip() or (reply.cards[0].title if reply.cards else "") or "…"
+    if reply.cards:
+        msg: dict[str, Any] = {"type": "flex", "altText": fit(text, MAX_ALT_TEXT), "contents": flex_contents(reply.cards)}
+    else:
+        msg = {"type": "text", "text": fit(text, MAX_TEXT)}
+    if reply.quick:
+        msg["quickReply"] = {"items": [{"type": "action", "action": action_dict(a)} for a in reply.quick[:MAX_QUICK]]}
+    return msg
+
+
+# The SDK validates a message model when it is built and serialises it (twice, with
+# pydantic) on every send: about 2 ms for an answer card, most of a request's cost.
+# The same answers go out again and again, so each distinct message is validated
+# and serialised once and the model and its wire form are reused (models are never
+# mutated by the SDK).
+_MODELS_SIZE = 1024
+_models: OrderedDict[str, tuple[Message, dict[str, Any]]] = OrderedDict()
+_wire: dict[int, dict[str, Any]] = {}
+_models_lock = threading.Lock()
+
+
+def _model(msg: dict[str, Any]) -> Message:
+    key = json.dumps(msg, ensure_ascii=False, separators=(",", ":"))
+    with _models_lock:
+        hit = _models.get(key)
+        if hit is not None:
+            _models.move_to_end(key)
+            return hit[0]
+    model = Message.from_json(key)
+    wire = model.to_dict()
+    with _models_lock:
+        if key not in _models:
+            _models[key] = (model, wire)
+            _wire[id(model)] = wire
+            while len(_models) > _MODELS_SIZE:
+                old, _ = _models.popitem(last=False)[1]
+                _wire.pop(id(old), None)
+        return _models[key][0]
+
+
+def wire_dict(model: Message) -> dict[str, Any]:
+    """The JSON LINE receives for a message model (cached for models made here)."""
+    with _models_lock:
+        wire = _wire.get(id(model))
+    return wire if wire is not None else model.to_dict()
 
 
 def to_message(reply: Reply) -> Message:
-    """One Reply as a TextMessage or a FlexMessage (altText = the reply's text)."""
-    quick = quick_reply(reply.quick)
-    text = reply.text.strip() or (reply.cards[0].title if reply.cards else "") or "…"
-    if not reply.cards:
-        return TextMessage(text=fit(text, MAX_TEXT), quick_reply=quick)
-    contents = _flex_model(json.dumps(flex_contents(reply.cards), ensure_ascii=False))
-    return FlexMessage(alt_text=fit(text, MAX_ALT_TEXT), contents=contents, quick_reply=quick)
+    """One Reply as an SDK TextMessage or FlexMessage."""
+    return _model(message_json(reply))
 
 
 def to_messages(replies: Sequence[Reply]) -> list[Message]:
@@ -264,5 +279,5 @@ def to_messages(replies: Sequence[Reply]) -> list[Message]:
 
 
 def messages_json(replies: Sequence[Reply]) -> list[dict[str, Any]]:
-    """The messages as LINE JSON (for tests and logs of shape, never of content)."""
-    return [m.to_dict() for m in to_messages(replies)]
+    """The messages as LINE JSON, as the SDK sends them."""
+    return [wire_dict(m) for m in to_messages(replies)]

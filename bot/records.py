@@ -286,7 +286,10 @@ def list_visible(session: Session, viewer: Officer, scope: str = "unit", chat: C
 
 
 def case_date(case: Case) -> str:
-    """The date that matters most, in Thai: event time, else due date."""
+    """The date that matters most, in Thai: an advance's due date, else the event
+    time, else the due date."""
+    if case.kind == "advance" and case.due_on is not None:
+        return "ครบกำหนด " + thai_date(case.due_on)
     if case.event_at is not None:
         return thai_datetime(case.event_at) if case.fields.get("has_time") else thai_date(case.event_at)
     if case.due_on is not None:

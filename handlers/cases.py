@@ -127,7 +127,8 @@ def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
     fields = [Field("ประเภท", KIND_LABELS.get(kind, kind)), Field("เรื่อง", draft.get("title") or "-")]
     day = _day(draft)
     if day:
-        fields.append(Field("วันที่" if kind in EVENT_KINDS else "กำหนด", _when(day, _clock(draft))))
+        label = "วันที่" if kind in EVENT_KINDS else ("วันงาน/เดินทาง" if kind == "advance" else "กำหนดส่ง")
+        fields.append(Field(label, _when(day, _clock(draft))))
     for key, label in (("place", "สถานที่"), ("city", "เมือง"), ("country", "ประเทศ")):
         if draft.get(key):
             fields.append(Field(label, draft[key]))
@@ -174,7 +175,10 @@ def _next_step(ev: Incoming, ctx: Context, draft: dict[str, Any], state=None, sh
     elif missing:
         field_name = missing[0]
         step, question = f"ask:{field_name}", QUESTIONS[field_name]
-        quick = [Action(label=q, text=q) for q in QUICK.get(field_name, ())]
+        offers = list(QUICK.get(field_name, ()))
+        if field_name == "received" and draft.get("day"):
+            offers.insert(0, thai_date(_day(draft)))  # the date the text did give, one tap away
+        quick = [Action(label=q, text=q) for q in offers]
     else:
         step, question, quick = "confirm", "ถูกต้องไหมคะ กด “ยืนยัน” เพื่อบันทึก", []  # the card has the buttons
     if state is None:

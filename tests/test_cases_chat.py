@@ -265,3 +265,13 @@ def test_any_text_after_a_command_gets_an_answer_not_an_error(app, officers, pre
     assert replies and SORRY not in replies
     follow_up = app.handle(incoming(body or "-", now=NOW))
     assert SORRY not in follow_up
+
+
+def test_advance_date_without_a_marker_is_offered_not_assumed(app, officers, say):
+    replies = say("ยืมเงิน 25,000 บาท ไปโตเกียว 3 ธ.ค. 68", now=NOW)
+    question = replies[-1]
+    assert "ได้รับเงินยืมวันไหน" in question.text
+    assert question.quick[0].label == "3 ธ.ค. 2568"
+    confirm = say(question.quick[0].text, now=NOW)
+    values = {f.label: f.value for f in confirm[0].cards[0].fields}
+    assert values["ครบกำหนดส่งใช้"] == "2 ม.ค. 2569"

@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pythainlp.util import thaiword_to_num
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from pythainlp.util import thai_digit_to_arabic_digit, thaiword_to_num
 
 # Thai number words, longest first so that the alternation is greedy per token.
 NUMBER_WORDS = (
@@ -43,8 +41,8 @@ _AMOUNT_CONTEXT_RE = re.compile(r"(ยืมเงิน|เงินยืม|�
 
 
 def normalise_digits(text: str) -> str:
-    """Thai digits to Arabic, one character for one (spans stay valid)."""
-    return text.translate(_THAI_DIGITS)
+    """Thai digits to Arabic (pythainlp), one character for one, so spans stay valid."""
+    return thai_digit_to_arabic_digit(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import Holiday
@@ -88,7 +89,15 @@ def upsert_holidays(session: Session, rows: Iterable[tuple[date, str]]) -> int:
 
 
 def ensure_seeded(session: Session, path: Path = DEFAULT_HOLIDAYS_FILE) -> int:
-    """Load the shipped holidays into an empty table, so a fresh install knows Songkran."""
+    """Load the shipped holidays into an empty table, so a fresh install knows Songkran.
+
+    Several processes may start at once: the insert ignores rows another one has
+    just written (ON CONFLICT DO NOTHING on both drivers) instead of failing.
+    """
     if session.scalar(select(func.count()).select_from(Holiday)):
         return 0
-    return upsert_holidays(session, read_holidays_file(path))
+    rows = [{"day": day, "name": name} for day, name in read_holidays_file(path)]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = session.execute(insert(Holiday).values(rows).on_conflict_do_nothing(index_elements=["day"]))
+    return max(result.rowcount or 0, 0)

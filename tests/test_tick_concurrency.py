@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from bot.app import Application
 from bot.db import transaction
@@ -116,3 +116,35 @@ def test_postgres_uses_skip_locked(app):
         claim(s, bkk(2026, 1, 5, 10))
     assert any("FOR UPDATE SKIP LOCKED" in sql for sql in captured)
     assert postgresql  # the dialect under test
+
+
+async def test_separate_tick_processes_push_each_reminder_once(app, line_settings, fake_line):
+    """Real processes (`python -m bot tick`), started together on the same database,
+    pushing to the fake LINE server: every retry key is pushed once and accepted."""
+    import os
+    import sys
+
+    now = bkk(2026, 1, 5, 10)
+    keys = seed(app, now)
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.settings.database_url,
+        "LINE_CHANNEL_SECRET": line_settings.line_channel_secret,
+        "LINE_CHANNEL_ACCESS_TOKEN": line_settings.line_channel_access_token,
+        "LINE_API_BASE_URL": line_settings.line_api_base_url,
+    }
+    for _round in range(3):  # each pass claims at most a batch; a few rounds drain the table
+        procs = [
+            await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "tick", "--now", now.isoformat(), env=env,
+                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            for _ in range(TICKERS)
+        ]
+        outs = [await p.communicate() for p in procs]
+        assert all(p.returncode == 0 for p in procs), [e.decode()[-500:] for _o, e in outs]
+        with transaction(app.sessions) as s:
+            if not s.scalar(select(func.count()).select_from(Reminder).where(Reminder.status != "sent")):
+                break
+    pushed = Counter(r.headers.get("X-Line-Retry-Key") for r in fake_line.requests if r.path == "/v2/bot/message/push")
+    assert set(pushed) == keys and max(pushed.values()) == 1
+    with transaction(app.sessions) as s:
+        assert Counter(s.scalars(select(Reminder.status))) == {"sent": ROWS}

@@ -56,6 +56,10 @@ QUESTIONS = {
     "received": "ได้รับเงินยืมวันไหนคะ (เช่น 3 ธ.ค. 68)",
     "kind": "เป็นเรื่องประเภทไหนคะ",
 }
+DRAFT_LABELS = (("place", "สถานที่"), ("city", "เมือง"), ("country", "ประเทศ"),
+                ("contract_no", "เลขที่สัญญายืม"), ("letter_no", "เลขที่หนังสือ"))
+# What the parser read that has no column of its own: kept in Case.fields.
+KEPT_FIELDS = ("city", "country", "place", "guests", "pages", "programme", "contract_no", "letter_no")
 QUICK = {
     "date": ("วันนี้", "พรุ่งนี้", "สัปดาห์หน้า"),
     "received": ("วันนี้", "เมื่อวาน"),
@@ -100,6 +104,8 @@ def _draft_from(extracted: Extracted, raw: str) -> dict[str, Any]:
         "programme": [list(item) for item in extracted.programme],
         "problems": [list(p) for p in extracted.problems],
         "options": [thai_date(day) for day in extracted.options],
+        "contract_no": extracted.contract_no,
+        "letter_no": extracted.letter_no,
         "raw": raw[:MAX_TEXT],
     }
 
@@ -129,7 +135,7 @@ def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
     if day:
         label = "วันที่" if kind in EVENT_KINDS else ("วันงาน/เดินทาง" if kind == "advance" else "กำหนดส่ง")
         fields.append(Field(label, _when(day, _clock(draft))))
-    for key, label in (("place", "สถานที่"), ("city", "เมือง"), ("country", "ประเทศ")):
+    for key, label in DRAFT_LABELS:
         if draft.get(key):
             fields.append(Field(label, draft[key]))
     if draft.get("guests"):
@@ -201,7 +207,7 @@ def _create(ev: Incoming, ctx: Context, officer: Officer, draft: dict[str, Any])
         details=draft.get("raw", ""),
         event_at=event_at,
         due_on=day if day and kind not in EVENT_KINDS | {"advance"} else None,
-        fields={k: draft.get(k) for k in ("city", "country", "place", "guests", "pages", "programme") if draft.get(k)}
+        fields={k: draft.get(k) for k in KEPT_FIELDS if draft.get(k)}
         | {"has_time": clock is not None},
     )
     if kind == "advance":
@@ -481,6 +487,9 @@ def _case_card(ctx: Context, case: Case, with_history: bool = True) -> Card:
             fields.append(Field("จำนวน", f"{visit.guests} คน"))
         if visit.items:
             fields.append(Field("กำหนดการ", ", ".join(item.title for item in visit.items)))
+    for key, label in DRAFT_LABELS:
+        if key in {"contract_no", "letter_no"} and case.fields.get(key):
+            fields.append(Field(label, str(case.fields[key])))
     if case.close_note:
         fields.append(Field("หมายเหตุปิดเรื่อง", case.close_note))
     items = []

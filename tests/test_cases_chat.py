@@ -275,3 +275,10 @@ def test_advance_date_without_a_marker_is_offered_not_assumed(app, officers, say
     confirm = say(question.quick[0].text, now=NOW)
     values = {f.label: f.value for f in confirm[0].cards[0].fields}
     assert values["ครบกำหนดส่งใช้"] == "2 ม.ค. 2569"
+
+
+def test_letter_number_is_kept_and_shown(app, officers, say):
+    say("บันทึกเรื่อง ตอบหนังสือ กท 0410/202 ขอบคุณสถานทูต", now=NOW)
+    say("ยืนยัน", now=NOW)
+    shown = say("ดู C-2569-0001", now=NOW)[0].cards[0]
+    assert {f.label: f.value for f in shown.fields}["เลขที่หนังสือ"] == "กท 0410/202"

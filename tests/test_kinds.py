@@ -86,3 +86,12 @@ def test_extract_never_crashes(text, hint):
                         "correspondence", "procurement", "other"}
     assert len(got.title) <= 300
     assert all(field in {"date", "received"} and reason for field, reason in got.problems)
+
+
+def test_reference_numbers_are_kept():
+    today = date(2025, 12, 1)
+    advance = extract("25,000 บาท สัญญายืมเลขที่ 12/2569 รับเงิน 3 ธ.ค. 68", today, "advance")
+    assert advance.contract_no == "12/2569" and advance.received_on == date(2025, 12, 3)
+    assert "12/2569" not in advance.title
+    letter = extract("ตอบหนังสือ กท 0410/202 ขอบคุณสถานทูต", today)
+    assert letter.kind == "correspondence" and letter.letter_no == "กท 0410/202"

@@ -83,6 +83,10 @@ _NOT_CITIES = ("พี่", "น้อง", "ไทย", "หลวง", "หล
 _FROM_RE = re.compile(r"(?:จาก|from)\s?(?:เมือง|ประเทศ|นคร)?\s?([\u0e01-\u0e4ea-zA-Z]+)", re.IGNORECASE)
 _PLACE_RE = re.compile(r"(?:ณ|at)\s+(.+?)(?=\s+(?:วันที่|เวลา|\d)|$)")
 _ROOM_RE = re.compile(r"(ห้อง\S+|ศาลาว่าการ\S*)")
+# Reference numbers the manuals' case types carry: the loan contract of an advance
+# (เลขที่สัญญายืม, 000 notes E25) and an official letter's number (E27, e.g. กท 0410/202).
+_CONTRACT_RE = re.compile(r"สัญญา(?:ยืม)?(?:เงิน)?\s*(?:เลขที่|ที่|no\.?)\s*([0-9A-Za-z\u0e01-\u0e2e/.-]*\d[0-9A-Za-z/.-]*)", re.IGNORECASE)
+_LETTER_NO_RE = re.compile(r"(?<![\u0e01-\u0e4e])(กท|กต|มท|นร)\s?\.?\s?(\d{2,5}(?:\.\d+)?/\d{1,6})")
 _NOISE_RE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200d\ufeff]")
 
 
@@ -105,6 +109,8 @@ class Extracted:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (field, Thai question) to ask first
     kind_words: tuple[str, ...] = ()
     options: list[date] = field(default_factory=list)  # the readings of the first problem, to offer
+    contract_no: str = ""
+    letter_no: str = ""
 
     def missing(self) -> list[str]:
         """Required fields still empty, in the order to ask them."""
@@ -206,6 +212,13 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
             result.guests = count.value
         elif count.unit == "หน้า" and result.pages is None:
             result.pages = count.value
+    contract = _CONTRACT_RE.search(norm)
+    if contract and result.kind == "advance":
+        result.contract_no = contract.group(1)
+        cut_spans.append(contract.span())
+    letter = _LETTER_NO_RE.search(norm)
+    if letter:
+        result.letter_no = f"{letter.group(1)} {letter.group(2)}"
     if result.kind in EVENT_KINDS:
         result.city, result.country = _place_names(body)
         if result.kind == "visit":

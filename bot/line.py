@@ -18,9 +18,11 @@ Nothing personal is logged: no user or group ids, no message text.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
@@ -58,6 +60,19 @@ def _body_text(exc: ApiException) -> str:
     return str(body or exc.reason or "")
 
 
+_WIRE_MESSAGES: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar("wire_messages", default=None)
+
+
+@contextmanager
+def _wire_for(messages: list[Any]) -> Iterator[None]:
+    """The messages' cached JSON, for the requests sent inside this block only."""
+    token = _WIRE_MESSAGES.set([wire_dict(m) for m in messages])
+    try:
+        yield
+    finally:
+        _WIRE_MESSAGES.reset(token)
+
+
 class _ApiClient(AsyncApiClient):
     """The SDK client, serialising reply/push requests from cached message JSON.
 
@@ -67,10 +82,13 @@ class _ApiClient(AsyncApiClient):
     """
 
     def sanitize_for_serialization(self, obj: Any) -> Any:
-        if isinstance(obj, (ReplyMessageRequest, PushMessageRequest)):
+        wire = _WIRE_MESSAGES.get()
+        if wire is not None and isinstance(obj, (ReplyMessageRequest, PushMessageRequest)):
+            # The SDK hands over a validated copy of our request (so identity is lost);
+            # the messages' JSON was set for this very call by `_send`.
             out = obj.dict(by_alias=True, exclude_none=True, exclude={"messages"})
-            out["messages"] = [wire_dict(m) for m in obj.messages]
-            return super().sanitize_for_serialization(out)
+            out["messages"] = wire
+            return out
         return super().sanitize_for_serialization(obj)
 
 
@@ -111,7 +129,8 @@ class LineSender:
             return
         request = ReplyMessageRequest(reply_token=token, messages=messages)
         try:
-            await self.api.reply_message(request, _request_timeout=self.timeout)
+            with _wire_for(messages):
+                await self.api.reply_message(request, _request_timeout=self.timeout)
         except ApiException as exc:
             text = _body_text(exc)
             raise ReplyError(
@@ -151,6 +170,10 @@ class LineSender:
         if not messages:
             return
         request = PushMessageRequest(to=to, messages=messages)
+        with _wire_for(messages):
+            await self._push(request, retry_key)
+
+    async def _push(self, request: PushMessageRequest, retry_key: str) -> None:
         last: PushError | None = None
         for attempt in range(self.push_attempts):
             if attempt:

@@ -38,8 +38,16 @@ router = Router("cases")
 TOPIC = "case"
 
 _REF = r"[CAVcav]\s*-\s*[\d๐-๙]{4}\s*-\s*[\d๐-๙]{1,4}"
-LOG_RE = re.compile(r"^\s*(บันทึกเรื่อง|แจ้งเรื่อง|ยืมเงิน|new case|log)(?![a-z])\s*[:：]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+LOG_RE = re.compile(r"^\s*(บันทึกเรื่อง|แจ้งเรื่อง|new case|log)(?![a-z])(?!\s*in\b)\s*[:：]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+# "ยืมเงิน …" and "คณะ … เยือน …" are also how people *ask* about advances and
+# visits ("ยืมเงินต้องใช้เอกสารอะไร"): those start a case only when they say something
+# and ask nothing; the questions go on to the manuals.
+ADVANCE_RE = re.compile(r"^\s*ยืมเงิน(?!ทดรอง\s*$)\s*[:：]?\s*(\S.*)$", re.DOTALL)
 DELEGATION_RE = re.compile(r"^\s*คณะ.+เยือน", re.DOTALL)
+QUESTION_RE = re.compile(
+    r"\?|？|อย่างไร|ยังไง|อะไร|(?<!ผ้า)ไหม|มั้ย|หรือไม่|หรือเปล่า|กี่|เท่าไร|เท่าไหร่|ขั้นตอน|ต้องทำ|ที่ไหน|เมื่อไร|เมื่อไหร่|ใคร|"
+    r"ได้หรือ|\bhow\b|\bwhat\b"
+)
 SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|view|show)\s*)({_REF})\s*$", re.IGNORECASE)
 UPDATE_RE = re.compile(rf"^\s*(?:อัปเดต|อัพเดต|อัปเดท|อัพเดท|update)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -230,16 +238,22 @@ def _create(ev: Incoming, ctx: Context, officer: Officer, draft: dict[str, Any])
 # ---------------------------------------------------------------- logging a case
 
 
+def _not_a_question(ev: Incoming, _ctx: Context) -> bool:
+    return QUESTION_RE.search(ev.text) is None
+
+
 @router.message(_matching(LOG_RE))
-def log_case(ev: Incoming, ctx: Context) -> list[Reply] | None:
-    match = LOG_RE.match(ev.text)
-    if match is None:
-        return None
-    return _start_draft(ev, ctx, match.group(2), "advance" if match.group(1) == "ยืมเงิน" else None)
+def log_case(ev: Incoming, ctx: Context) -> list[Reply]:
+    return _start_draft(ev, ctx, LOG_RE.match(ev.text).group(2), None)
 
 
-@router.message(_matching(DELEGATION_RE))
-def log_delegation(ev: Incoming, ctx: Context) -> list[Reply] | None:
+@router.message(_matching(ADVANCE_RE), _not_a_question)
+def log_advance(ev: Incoming, ctx: Context) -> list[Reply]:
+    return _start_draft(ev, ctx, ADVANCE_RE.match(ev.text).group(1), "advance")
+
+
+@router.message(_matching(DELEGATION_RE), _not_a_question)
+def log_delegation(ev: Incoming, ctx: Context) -> list[Reply]:
     return _start_draft(ev, ctx, ev.text, "visit")
 
 

@@ -236,7 +236,11 @@ def test_english_aliases_and_delegation_form(app, officers, say):
 def test_free_text_is_not_taken(app, officers, say):
     from handlers import cases
 
-    for text in ("ขั้นตอนการยืมเงินทำอย่างไร", "เรื่องของกลุ่มงานพิธีการคืออะไร", "ดูงานที่ญี่ปุ่นต้องทำอะไรบ้าง"):
+    for text in (
+        "ขั้นตอนการยืมเงินทำอย่างไร", "เรื่องของกลุ่มงานพิธีการคืออะไร", "ดูงานที่ญี่ปุ่นต้องทำอะไรบ้าง",
+        "ยืมเงิน", "ยืมเงินต้องใช้เอกสารอะไรบ้าง", "ยืมเงินได้กี่วัน", "คณะต่างประเทศมาเยือนต้องเตรียมอะไร",
+        "login ไม่ได้", "log in ไม่ได้", "ดูงาน C", "ปิดเรื่องนี้ยังไง",
+    ):
         ev = incoming(text, now=NOW)
         from handlers.context import Context
 

@@ -57,6 +57,10 @@ REGISTER_RE = re.compile(r"^\s*(?:ลงทะเบียน|register)\s*([A-Za
 
 TOO_LONG = f"ข้อความยาวเกินไปค่ะ (เกิน {MAX_TEXT:,} ตัวอักษร) กรุณาย่อให้สั้นลงแล้วส่งใหม่นะคะ"
 CONFIRM_WORDS = ("ยืนยัน", "ตกลง", "ok", "โอเค", "confirm", "ใช่")
+WHAT_HAPPENED = (
+    "เล่าเรื่องที่จะบันทึกสั้น ๆ ในข้อความเดียวได้เลยค่ะ เช่น "
+    "“รับคณะเทศมนตรีเมืองฟุกุโอกะ 12 คน เข้าพบผู้ว่าฯ 15 ม.ค. 69 14.00 น.”"
+)
 QUESTIONS = {
     "title": "เรื่องนี้ชื่อเรื่องว่าอะไรคะ",
     "date": "วันที่เท่าไหร่คะ (เช่น 15 ม.ค. 69 14.00 น.)",
@@ -265,6 +269,10 @@ def _start_draft(ev: Incoming, ctx: Context, body: str, hint: str | None) -> lis
         return text_reply(TOO_LONG)
     extracted = extract(body, today(ctx.now), hint)
     draft = _draft_from(extracted, clean_text(body))
+    if not has_words(draft["raw"]) and hint is None:
+        # "บันทึกเรื่อง" alone (the rich menu's button): ask for the one line, no empty card
+        ctx.start_conversation(ev, TOPIC, "ask:title", draft)
+        return text_reply(WHAT_HAPPENED)
     return _next_step(ev, ctx, draft)
 
 
@@ -381,6 +389,8 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
     if squashed in CONFIRM_WORDS:
         if step == "confirm":
             return _confirm(ev, ctx, state, draft)
+        if not has_words(draft.get("raw", "")):
+            return text_reply(WHAT_HAPPENED)
         return _next_step(ev, ctx, draft, state)  # not yet: ask the open question again
     if squashed == "เปลี่ยนประเภท":
         return _ask_kind(ev, ctx, state, draft)
@@ -399,6 +409,11 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
         title = clean_text(text)
         if not has_words(title):
             return text_reply("ขออภัยค่ะ ยังไม่ได้ชื่อเรื่อง กรุณาพิมพ์เป็นข้อความสั้น ๆ นะคะ")
+        if not has_words(draft.get("raw", "")):
+            # the first words of this case: read them like a one-line log
+            fresh = _draft_from(extract(title, today(ctx.now)), title)
+            fresh["nonce"] = draft["nonce"]
+            return _next_step(ev, ctx, fresh, state)
         draft["title"] = title[:300]
         if draft["kind"] == "other":
             _set_kind(draft, recognise_kind(title).kind)

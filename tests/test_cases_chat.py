@@ -123,7 +123,7 @@ def test_cancel_button_and_stale_card(app, officers, say):
 
 
 def test_draft_expires_politely(app, officers, say):
-    say("บันทึกเรื่อง", now=NOW)
+    say("บันทึกเรื่อง ประชุมเครือข่าย", now=NOW)
     later = NOW + timedelta(minutes=app.settings.conversation_ttl_minutes + 1)
     replies = say("ยืนยัน", now=later)
     assert any("หมดเวลา" in r.text for r in replies)
@@ -201,8 +201,8 @@ def test_too_long_empty_and_emoji_only(app, officers, say):
     assert "ยาวเกิน" in say("บันทึกเรื่อง " + "ก" * 2100, now=NOW)[0].text
     assert count_cases(app) == 0
     asked = say("บันทึกเรื่อง 🙂🙂🙂", now=NOW)
-    assert "ชื่อเรื่อง" in asked[-1].text
-    assert "ชื่อเรื่อง" in say("ยืนยัน", now=NOW)[-1].text  # "ยืนยัน" is not a title
+    assert "ข้อความเดียว" in asked[-1].text
+    assert "ข้อความเดียว" in say("ยืนยัน", now=NOW)[-1].text  # "ยืนยัน" is not a case
     assert "ยังไม่ได้ชื่อเรื่อง" in say("🎉🎉", now=NOW)[0].text
     assert count_cases(app) == 0
 
@@ -286,3 +286,12 @@ def test_letter_number_is_kept_and_shown(app, officers, say):
     say("ยืนยัน", now=NOW)
     shown = say("ดู C-2569-0001", now=NOW)[0].cards[0]
     assert {f.label: f.value for f in shown.fields}["เลขที่หนังสือ"] == "กท 0410/202"
+
+
+def test_bare_command_asks_for_the_line_then_reads_it_whole(app, officers, say):
+    first = say("บันทึกเรื่อง", now=NOW)
+    assert len(first) == 1 and not first[0].cards and "ข้อความเดียว" in first[0].text
+    card = say("รับคณะเทศมนตรีเมืองฟุกุโอกะ 12 คน เข้าพบผู้ว่าฯ 15 ม.ค. 69 14.00 น.", now=NOW)[0].cards[0]
+    values = {f.label: f.value for f in card.fields}
+    assert values["ประเภท"] == "การเยือน/รับคณะ" and values["วันที่"] == "15 ม.ค. 2569 14.00 น."
+    assert "V-2569-0001" in say("ยืนยัน", now=NOW)[0].text

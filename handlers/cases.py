@@ -48,7 +48,8 @@ QUESTION_RE = re.compile(
     r"\?|？|อย่างไร|ยังไง|อะไร|(?<!ผ้า)ไหม|มั้ย|หรือไม่|หรือเปล่า|กี่|เท่าไร|เท่าไหร่|ขั้นตอน|ต้องทำ|ที่ไหน|เมื่อไร|เมื่อไหร่|ใคร|"
     r"ได้หรือ|\bhow\b|\bwhat\b"
 )
-SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|view|show)\s*)({_REF})\s*$", re.IGNORECASE)
+_POLITE = r"(?:\s*(?:หน่อย|ครับ|ค่ะ|คะ|นะ|จ้ะ|จ้า|please))*\s*$"
+SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|ดูเรื่อง|เปิดเรื่อง|view|show)\s*)({_REF}){_POLITE}", re.IGNORECASE)
 UPDATE_RE = re.compile(rf"^\s*(?:อัปเดต|อัพเดต|อัปเดท|อัพเดท|update)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CANCEL_RE = re.compile(rf"^\s*(?:ยกเลิกเรื่อง|cancel case)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)

@@ -68,6 +68,7 @@ def test_other_unit_cannot_see_or_change(app, officers, say):
 def test_same_unit_colleague_sees_it(app, officers, say):
     ref = file_case(say)
     assert ref in say(f"ดู {ref}", user=ADMIN_ID, now=NOW)[0].text
+    assert ref in say(f"ดูเรื่อง {ref.lower()} หน่อยค่ะ", user=ADMIN_ID, now=NOW)[0].text
     assert ref in say("เรื่องค้าง", user=ADMIN_ID, now=NOW)[0].text
     assert "ยังไม่มีเรื่อง" in say("เรื่องของฉัน", user=ADMIN_ID, now=NOW)[0].text
 

@@ -34,7 +34,8 @@ class Calendar:
     def load(cls, session: Session) -> "Calendar":
         """The holidays as the office keeps them (a fresh install gets the shipped list)."""
         days = frozenset(session.scalars(select(Holiday.day)))
-        if not days and ensure_seeded(session):
+        if not days:
+            ensure_seeded(session)
             days = frozenset(session.scalars(select(Holiday.day)))
         return cls(days)
 
@@ -93,11 +94,12 @@ def ensure_seeded(session: Session, path: Path = DEFAULT_HOLIDAYS_FILE) -> int:
 
     Several processes may start at once: the insert ignores rows another one has
     just written (ON CONFLICT DO NOTHING on both drivers) instead of failing.
+    Returns how many holidays the table then holds (0: it was not empty before).
     """
     if session.scalar(select(func.count()).select_from(Holiday)):
         return 0
     rows = [{"day": day, "name": name} for day, name in read_holidays_file(path)]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.execute(insert(Holiday).values(rows).on_conflict_do_nothing(index_elements=["day"]))
-    return max(result.rowcount or 0, 0)
+    session.execute(insert(Holiday).values(rows).on_conflict_do_nothing(index_elements=["day"]))
+    return session.scalar(select(func.count()).select_from(Holiday)) or 0

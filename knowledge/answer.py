@@ -55,10 +55,13 @@ def clean_title(title: str) -> str:
     return t.strip()
 
 
-def display_text(section: Section) -> str:
+def display_text(section: Section, limit: int | None = None) -> str:
     if section.text:
-        return clean(section.text)
-    return "\n".join(format_steps(section.steps))
+        raw = section.text if limit is None else section.text[: limit + 200]
+        out = clean(raw)
+    else:
+        out = "\n".join(format_steps(section.steps))
+    return out if limit is None or len(out) <= limit else out[:limit].rstrip() + " …"
 
 
 def format_step(step: Step) -> str:

@@ -174,10 +174,8 @@ class Engine:
 
     def _hit(self, s: Scored) -> Hit:
         section = self.corpus.sections[s.unit.sid]
-        from knowledge.answer import display_text
-
         return Hit(
-            section_id=section.id, title=section.title, text=display_text(section), source=s.unit.source,
+            section_id=section.id, title=section.title, text=s.unit.display, source=s.unit.source,
             lines=s.unit.lines, score=round(s.score, 4), key=section.key, doc=section.doc,
         )
 

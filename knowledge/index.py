@@ -61,6 +61,7 @@ class Unit:
     norm_text: str = ""  # tone-stripped, no spaces (first MAX_BODY_CHARS)
     term_set: frozenset = frozenset()  # every field
     own_terms: frozenset = frozenset()  # body + own title only (what tells siblings apart)
+    display: str = ""  # display text (first HIT_TEXT_CHARS), prepared once at build time
 
 
 @dataclass
@@ -151,6 +152,15 @@ def _bm25_postings(tfs: list[Counter], lengths: np.ndarray, k1: float, b: float)
     return postings, idf
 
 
+HIT_TEXT_CHARS = 2000  # a hit carries the start of its passage (LINE shows far less)
+
+
+def _display(section: Section) -> str:
+    from knowledge.answer import display_text
+
+    return display_text(section, HIT_TEXT_CHARS)
+
+
 def build_index(corpus: Corpus) -> Index:
     owners = {s.key: s for s in corpus.sections.values() if s.key and s.kind in OWNER_KINDS}
     units: list[Unit] = []
@@ -196,6 +206,7 @@ def build_index(corpus: Corpus) -> Index:
                 norm_text=strip_tones(body[:MAX_BODY_CHARS]).replace(" ", ""),
                 term_set=frozenset(tf),
                 own_terms=frozenset(tb) | frozenset(tt),
+                display=_display(section),
             )
         )
         word_tfs.append(tf)

@@ -110,6 +110,22 @@ SYN_WEIGHT = 0.7
 FUZZY_CUTOFF = 75.0
 
 
+def _vocab_near(index: Index, n: int) -> list[str]:
+    """Vocabulary terms whose length can reach FUZZY_CUTOFF against an n-letter word."""
+    buckets = index.extra.get("_vocab_by_len")
+    if buckets is None:
+        buckets = {}
+        for v in index.vocab:
+            buckets.setdefault(len(v), []).append(v)
+        index.extra["_vocab_by_len"] = buckets
+    # ratio = 2*matches/(n+m) >= 0.75 needs 0.6n <= m <= 1.67n
+    lo, hi = int(n * 0.6), int(n / 0.6) + 1
+    out: list[str] = []
+    for m in range(lo, hi + 1):
+        out.extend(buckets.get(m, ()))
+    return out
+
+
 def _suspicious_runs(text: str) -> list[tuple[str, ...]]:
     """Runs of adjacent tokens that look like a word broken by a typo, with one known
     neighbour on each side ("ต่าง ประ เท ส" -> ("ต่าง", "ประ", "เท", "ส"))."""
@@ -169,7 +185,8 @@ def analyse(index: Index, raw: str) -> Query:
     fuzzy: dict[str, tuple[str, float]] = {}
 
     def add_fuzzy(typed_terms: list[str], chunk: str) -> None:
-        for match, sim, _ in process.extract(chunk, index.vocab, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_CUTOFF):
+        for match, sim, _ in process.extract(chunk, _vocab_near(index, len(chunk)), scorer=fuzz.ratio, limit=2,
+                                             score_cutoff=FUZZY_CUTOFF):
             w = 0.8 * (sim / 100.0) ** 2
             if w > weighted.get(match, 0.0):
                 weighted[match] = w
@@ -206,7 +223,7 @@ def analyse(index: Index, raw: str) -> Query:
 # --- scoring ------------------------------------------------------------------------
 
 W_WORD, W_NGRAM = 0.6, 0.4
-CANDIDATES = 60
+CANDIDATES = 40
 
 
 @dataclass
@@ -236,59 +253,78 @@ def doc_mentions(index: Index, q: Query) -> set[str]:
     return {d for d, names in units.items() if any(n in text for n in names)}
 
 
+def _query_ctx(index: Index, q: Query) -> dict:
+    """Per-query tables so that rescoring a passage is a few set operations."""
+    content = [t for t in q.content if not t.isdigit() or len(t) >= 2]
+    fz = {t: m for t, (m, _) in q.fuzzy.items()}
+    n_typed = len(q.typed)
+    typed = []
+    for k, (t, w, parts) in enumerate(q.typed):
+        focus = w * (1.0 + FOCUS_SLOPE * (k / (n_typed - 1) - 0.5)) if n_typed > 1 else w
+        typed.append((frozenset({t, *q.alts.get(t, ())}), w, frozenset(parts), fz.get(t), focus))
+    return {
+        "content": [(frozenset({t, *q.alts.get(t, ())}), fz.get(t)) for t in content],
+        "title_terms": [t for t in content if len(t) >= 2],
+        "pairs": [p for p in (a + b for a, b in zip(content, content[1:])) if len(p) >= 4],
+        "typed": typed,
+        "typed_total": sum(x[1] for x in typed),
+        "focus_total": sum(x[4] for x in typed),
+        "doc_years": index.extra.get("doc_years", {}),
+        "docs": doc_mentions(index, q),
+        "qnorm": strip_tones(q.expanded).replace(" ", ""),
+        "boosts": [(INTENT_KINDS.get(i, {}), INTENT_FLAGS.get(i)) for i in q.intents],
+    }
+
+
 def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
     u = index.units[i]
-    content, pairs = ctx["content"], ctx["pairs"]
+    terms_, own_terms = u.term_set, u.own_terms
     s = b
     # coverage of typed terms (directly, via a synonym or via a fuzzy match)
     covered = 0.0
     fuzzy_hits = 0
-    for t in content:
-        if t in u.term_set or any(a in u.term_set for a in q.alts.get(t, ())):
+    content = ctx["content"]
+    for alts, fz in content:
+        if not alts.isdisjoint(terms_):
             covered += 1
-        elif t in q.fuzzy and q.fuzzy[t][0] in u.term_set:
+        elif fz is not None and fz in terms_:
             covered += 0.7
             fuzzy_hits += 1
     cov = covered / len(content) if content else 0.0
     s *= 1.0 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * cov
-    # informativeness-weighted coverage of the words as typed (for confidence)
-    got = tot = 0.0
-    for t, w, parts in q.typed:
-        tot += w
-        if t in u.term_set or any(a in u.term_set for a in q.alts.get(t, ())):
+    # informativeness-weighted coverage of the words as typed (for confidence), and how
+    # much of the question the passage's own text answers (siblings share the context;
+    # later words weigh more: Thai questions put the topic first and the focus last)
+    got = own = 0.0
+    for alts, w, parts, fz, focus in ctx["typed"]:
+        if not alts.isdisjoint(terms_):
             got += w
-        elif t in q.fuzzy and q.fuzzy[t][0] in u.term_set:
+        elif fz is not None and fz in terms_:
             got += 0.7 * w
-        elif parts and all(p in u.term_set for p in parts):
+        elif parts and parts <= terms_:
             got += 0.8 * w
-    wcov = got / tot if tot else 0.0
-    # how much of the question the passage's own text answers (siblings share the context)
-    # (later words weigh more: Thai questions put the topic first and the focus last)
-    own = own_tot = 0.0
-    n_typed = len(q.typed)
-    for k, (t, w, parts) in enumerate(q.typed):
-        pw = w * (1.0 + FOCUS_SLOPE * (k / (n_typed - 1) - 0.5)) if n_typed > 1 else w
-        own_tot += pw
-        if t in u.own_terms or any(a in u.own_terms for a in q.alts.get(t, ())):
-            own += pw
-    s *= 1.0 + OWN_WEIGHT * (own / own_tot if own_tot else 0.0)
+        if not alts.isdisjoint(own_terms):
+            own += focus
+    wcov = got / ctx["typed_total"] if ctx["typed_total"] else 0.0
+    s *= 1.0 + OWN_WEIGHT * (own / ctx["focus_total"] if ctx["focus_total"] else 0.0)
     # phrase and title matches
+    pairs = ctx["pairs"]
     if pairs:
-        ph = sum(1 for p in pairs if len(p) >= 4 and (p in u.norm_text or p in u.norm_title))
+        text, title = u.norm_text, u.norm_title
+        ph = sum(1 for p in pairs if p in title or p in text)
         s += PHRASE_WEIGHT * min(ph, 3)
     if content:
-        in_title = sum(1 for t in content if len(t) >= 2 and t in u.norm_title)
+        in_title = sum(1 for t in ctx["title_terms"] if t in u.norm_title)
         s += TITLE_WEIGHT * in_title / len(content)
     if len(u.norm_title) >= 4 and u.norm_title in ctx["qnorm"]:
         s += TITLE_IN_QUERY
-    for intent in q.intents:
-        boost = INTENT_KINDS.get(intent, {}).get(u.kind)
+    for kinds, flag in ctx["boosts"]:
+        boost = kinds.get(u.kind)
         if boost:
             s *= boost
-        flag = INTENT_FLAGS.get(intent)
         if flag and flag[0] in u.flags:
             s *= flag[1]
-    if q.years and ctx["doc_years"].get(u.doc) in q.years:
+    if ctx["doc_years"].get(u.doc) in q.years:
         s *= YEAR_BOOST
     if u.doc in ctx["docs"]:
         s *= DOC_BOOST
@@ -326,14 +362,7 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
             base = base * (1.0 + PROC_WEIGHT * g_unit)
     k = min(CANDIDATES, n)
     cand = np.argpartition(-base, k - 1)[:k] if n > k else np.arange(n)
-    content = [t for t in q.content if not t.isdigit() or len(t) >= 2]
-    ctx = {
-        "content": content,
-        "pairs": [a + b for a, b in zip(content, content[1:])],
-        "doc_years": index.extra.get("doc_years", {}),
-        "docs": doc_mentions(index, q),
-        "qnorm": strip_tones(q.expanded).replace(" ", ""),
-    }
+    ctx = _query_ctx(index, q)
     scored: dict[int, Scored] = {}
     for i in cand:
         b = float(base[i])

@@ -22,6 +22,7 @@ from scheduler.store import Plan, cancel_pending, plan
 
 KINDS = ("visit_logged", "visit_notice", "visit_morning", "visit_changed", "visit_cancelled")
 EVENT_KINDS = {"visit", "ceremony", "conference", "interpreting"}
+URGENT_WITHIN = timedelta(hours=24)
 
 
 def visit_of(session: Session, case_id: int | None) -> Visit | None:
@@ -46,16 +47,19 @@ def plan_visit(session: Session, case: Case, change: str, settings: Settings, no
     cancel_pending(session, case_id=case.id, kinds=KINDS)
     stamp = start.isoformat() if start else "undated"
     cancelled = change == "cancelled" or case.status == "cancelled" or (visit is not None and visit.status == "cancelled")
+    # A change to an event less than a day away cannot wait for the morning: urgent
+    # rows go out even in the quiet hours.
+    urgent = start is not None and now <= start <= now + URGENT_WITHIN
     if cancelled:
         for t in targets:
-            plan(session, Plan("visit_cancelled", f"visit:{case.id}:{t}:cancelled", t, now, case.id))
+            plan(session, Plan("visit_cancelled", f"visit:{case.id}:{t}:cancelled", t, now, case.id, urgent=urgent))
         return [Reply(text="แจ้งยกเลิกในกลุ่มที่ลงทะเบียนไว้แล้วค่ะ")] if targets else []
     if change == "closed" or case.status != "open":
         return []
     first = {"created": "visit_logged", "rescheduled": "visit_changed"}.get(change)
     for t in targets:
         if first:
-            plan(session, Plan(first, f"visit:{case.id}:{t}:{first}:{stamp}", t, now, case.id, payload={"start": stamp}))
+            plan(session, Plan(first, f"visit:{case.id}:{t}:{first}:{stamp}", t, now, case.id, urgent=urgent and change == "rescheduled", payload={"start": stamp}))
         if start is None:
             continue
         day = today(start)

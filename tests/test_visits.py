@@ -110,3 +110,17 @@ async def test_digest_lists_the_week(app, officers, say, monkeypatch):
         reply = digest_reply(s, app.settings.default_unit, date(2026, 3, 16), date(2026, 3, 22), bkk(2026, 3, 16, 8, 30))
     assert "งาน 1 งาน" in reply.text and "เงินยืมเลยกำหนด 1 รายการ" in reply.text
     assert any("V-2569-0001" in i for i in reply.cards[0].items)
+
+
+async def test_late_evening_cancellation_of_tomorrows_visit_is_urgent(app, groups, say):
+    """Quiet hours hold ordinary notices until 07:00, but a visit cancelled at 21:00
+    for the next morning must reach the group at once."""
+    sender = MemorySender()
+    log_visit(say)
+    await travel(app, sender, date(2026, 3, 2), date(2026, 3, 2))
+    say("ยกเลิกเรื่อง V-2569-0001", now=bkk(2026, 3, 19, 21))
+    from scheduler.tick import run_tick
+
+    await run_tick(app, sender, bkk(2026, 3, 19, 21, 1))
+    assert sender.texts(GROUP_ID)[-1].startswith("ยกเลิกแล้ว")
+    assert_exactly_once(app, sender)

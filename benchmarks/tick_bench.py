@@ -10,6 +10,16 @@ of --repeats runs, after one warm-up, with the claimed rows put back in between.
 also times a tick that finds nothing due, and prints the query plan of the claim's
 select so that one can see the (status, due_at) index at work. Target: ≤ 50 ms at
 100,000 pending rows.
+
+Measured on the development machine (100 rows due, batch 200, median of 7):
+
+    pending rows   SQLite    PostgreSQL
+          10,000   4.3 ms    16.1 ms
+         100,000   2.5 ms     8.1 ms
+         300,000   2.2 ms     8.3 ms
+
+Both plans are an index range scan on ix_reminders_due (status, due_at): the cost
+follows the number of due rows, not the size of the table.
 """
 
 from __future__ import annotations

@@ -305,3 +305,15 @@ async def test_ticker_runs_with_apscheduler_and_shuts_down(app):
     with transaction(app.sessions) as s:
         assert s.scalar(select(Reminder.late)) is True
     assert_exactly_once(app, sender)
+
+
+async def test_a_row_that_kills_every_sender_ends_failed(app):
+    sender = MemorySender()
+    add_text_reminder(app, "poison", bkk(2026, 1, 5, 9))
+    now = bkk(2026, 1, 5, 9)
+    for _ in range(MAX_ATTEMPTS):
+        with transaction(app.sessions) as s:
+            assert len(claim(s, now)) == 1  # …and the process dies before sending
+        now += LEASE + timedelta(minutes=1)
+    report = await run_tick(app, sender, now)
+    assert report.outcomes == [] and statuses(app) == {"failed": 1}

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.app import Application
+from bot.app import SORRY, Application
 from bot.db.models import Advance, Case, CaseHistory, ConversationState, Visit
+from handlers.cases import router as cases_router
+from handlers.context import Context
 from handlers.replies import parse_postback
 from tests.conftest import OFFICER_ID, incoming
 
@@ -234,7 +238,6 @@ def test_english_aliases_and_delegation_form(app, officers, say):
 
 
 def test_free_text_is_not_taken(app, officers, say):
-    from handlers import cases
 
     for text in (
         "ขั้นตอนการยืมเงินทำอย่างไร", "เรื่องของกลุ่มงานพิธีการคืออะไร", "ดูงานที่ญี่ปุ่นต้องทำอะไรบ้าง",
@@ -242,11 +245,9 @@ def test_free_text_is_not_taken(app, officers, say):
         "login ไม่ได้", "log in ไม่ได้", "ดูงาน C", "ปิดเรื่องนี้ยังไง",
     ):
         ev = incoming(text, now=NOW)
-        from handlers.context import Context
-
         with app.sessions.begin() as session:
             ctx = Context(session=session, settings=app.settings, now=NOW)
-            assert cases.router.dispatch(ev, ctx) is None, text
+            assert cases_router.dispatch(ev, ctx) is None, text
 
 
 def test_a_message_of_several_lines_is_still_a_command(app, officers, say):
@@ -254,12 +255,6 @@ def test_a_message_of_several_lines_is_still_a_command(app, officers, say):
     values = {f.label: f.value for f in replies[0].cards[0].fields}
     assert values["วันที่"] == "10 ธ.ค. 2568 09.00 น."
     assert "ยืนยัน" in replies[0].text
-
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from bot.app import SORRY  # noqa: E402
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

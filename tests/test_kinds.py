@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handlers.extract.fields import extract
 from handlers.extract.kinds import kind_from_answer, recognise_kind
@@ -72,10 +74,6 @@ def test_advance_fields_and_missing():
 def test_other_needs_only_a_title():
     assert extract("", date(2025, 12, 1)).missing() == ["title"]
     assert extract("🙂🙂🙂", date(2025, 12, 1)).missing() == ["title"]
-
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None)

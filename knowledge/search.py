@@ -258,14 +258,17 @@ def _query_ctx(index: Index, q: Query) -> dict:
     content = [t for t in q.content if not t.isdigit() or len(t) >= 2]
     fz = {t: m for t, (m, _) in q.fuzzy.items()}
     n_typed = len(q.typed)
+    seq = [t for t, _, _ in q.typed]
     typed = []
     for k, (t, w, parts) in enumerate(q.typed):
         focus = w * (1.0 + FOCUS_SLOPE * (k / (n_typed - 1) - 0.5)) if n_typed > 1 else w
         typed.append((frozenset({t, *q.alts.get(t, ())}), w, frozenset(parts), fz.get(t), focus))
     return {
         "content": [(frozenset({t, *q.alts.get(t, ())}), fz.get(t)) for t in content],
-        "title_terms": [t for t in content if len(t) >= 2],
-        "pairs": [p for p in (a + b for a, b in zip(content, content[1:])) if len(p) >= 4],
+        "title_terms": [t for t in seq if len(t) >= 2],
+        # adjacent typed words, digits included ("1 หน้า", "30 วัน")
+        "pairs": [p for p in (a + b for a, b in zip(seq, seq[1:])) if len(p) >= 4]
+        + ([a + b + c for a, b, c in zip(seq, seq[1:], seq[2:])] if PHRASE_TRIPLES else []),
         "typed": typed,
         "typed_total": sum(x[1] for x in typed),
         "focus_total": sum(x[4] for x in typed),
@@ -312,10 +315,10 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
     if pairs:
         text, title = u.norm_text, u.norm_title
         ph = sum(1 for p in pairs if p in title or p in text)
-        s += PHRASE_WEIGHT * min(ph, 3)
+        s += PHRASE_WEIGHT * min(ph, PHRASE_MAX)
     if content:
         in_title = sum(1 for t in ctx["title_terms"] if t in u.norm_title)
-        s += TITLE_WEIGHT * in_title / len(content)
+        s += TITLE_WEIGHT * in_title / max(len(ctx["title_terms"]), 1)
     if len(u.norm_title) >= 4 and u.norm_title in ctx["qnorm"]:
         s += TITLE_IN_QUERY
     for kinds, flag in ctx["boosts"]:
@@ -333,7 +336,9 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
 
 DOC_BOOST = 1.15
 PROC_WEIGHT = 0.0  # how much the whole procedure's match lifts each of its passages (off: no gain measured)
-PHRASE_WEIGHT = 0.08  # per adjacent pair of typed words found together (max 3)
+PHRASE_WEIGHT = 0.15  # per adjacent pair of typed words found together (max 3)
+PHRASE_TRIPLES = False  # three-word phrases: no gain measured
+PHRASE_MAX = 3
 TITLE_WEIGHT = 0.12  # share of typed words found in the passage title
 COVERAGE_WEIGHT = 0.25
 OWN_WEIGHT = 0.3

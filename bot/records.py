@@ -196,17 +196,23 @@ def _require_open(case: Case) -> None:
 
 
 def update_case(session: Session, case: Case, actor: Officer, now: datetime, note: str = "",
-                event_at: datetime | None = None, due_on: date | None = None) -> CaseHistory:
-    """Add a note and/or move its date. The caller re-plans reminders when the date moved
-    (`plan_case(ctx, case, "rescheduled")`)."""
+                event_at: datetime | None = None, due_on: date | None = None,
+                guests: int | None = None) -> CaseHistory:
+    """Add a note and/or change what the note says (date, time, number of guests).
+    The caller re-plans reminders when the date moved (`plan_case(ctx, case, "rescheduled")`)."""
     _require_open(case)
     changes: dict[str, Any] = {}
+    visit = session.scalar(select(Visit).where(Visit.case_id == case.id))
     if event_at is not None and event_at != case.event_at:
         changes["event_at"] = [_iso(case.event_at), _iso(event_at)]
         case.event_at = event_at
-        visit = session.scalar(select(Visit).where(Visit.case_id == case.id))
         if visit is not None:
             visit.starts_at = event_at
+    if guests is not None and guests != case.fields.get("guests"):
+        changes["guests"] = [case.fields.get("guests"), guests]
+        case.fields = {**case.fields, "guests": guests}
+        if visit is not None:
+            visit.guests = guests
     if due_on is not None and due_on != case.due_on:
         changes["due_on"] = [_iso(case.due_on), _iso(due_on)]
         case.due_on = due_on

@@ -23,10 +23,10 @@ from bot.clock import at_bangkok, bangkok, thai_date, today
 from bot.db.models import Advance, Case, Officer, Visit
 from bot.officers import HOW_TO_REGISTER, current_officer, find_by_name, register
 from handlers.context import Context
-from handlers.extract.dates import find_dates
+from handlers.extract.dates import find_dates, find_times
 from handlers.extract.fields import EVENT_KINDS, MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
 from handlers.extract.kinds import KIND_LABELS, kind_from_answer, recognise_kind
-from handlers.extract.numbers import find_amounts, format_baht, normalise_digits
+from handlers.extract.numbers import find_amounts, find_counts, format_baht, normalise_digits
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Field, Reply, postback, text_reply
 from handlers.router import Filter, Router, in_conversation, text_is
@@ -575,8 +575,13 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
     def act(officer: Officer, case: Case, note: str) -> list[Reply]:
         if not has_words(note):
             return text_reply(f"กรุณาพิมพ์รายละเอียดต่อท้ายค่ะ เช่น “อัปเดต {case.ref} เลื่อนเป็น 20 ม.ค. 69”")
-        event_at = due_on = None
+        event_at = due_on = guests = None
         mentions = find_dates(note, today(ctx.now))
+        times = find_times(note)
+        if not mentions and times and case.event_at is not None:
+            # "เปลี่ยนเวลาเป็น 15.00 น.": the same day at the new time
+            event_at = at_bangkok(bangkok(case.event_at).date(), times[0].value)
+            case.fields = {**case.fields, "has_time": True}
         if mentions and case.kind != "advance":
             first = mentions[0]
             if not first.ok:
@@ -590,8 +595,10 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
                     case.fields = {**case.fields, "has_time": True}
             else:
                 due_on = first.day
+        if case.kind in EVENT_KINDS:
+            guests = next((c.value for c in find_counts(note) if c.unit == "คน"), None)
         moved = (event_at is not None and event_at != case.event_at) or (due_on is not None and due_on != case.due_on)
-        records.update_case(ctx.session, case, officer, ctx.now, note, event_at=event_at, due_on=due_on)
+        records.update_case(ctx.session, case, officer, ctx.now, note, event_at=event_at, due_on=due_on, guests=guests)
         text = f"อัปเดต {case.ref} แล้วค่ะ"
         if moved:
             text += f" วันที่ใหม่: {records.case_date(case)}"

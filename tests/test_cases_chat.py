@@ -290,3 +290,16 @@ def test_bare_command_asks_for_the_line_then_reads_it_whole(app, officers, say):
     values = {f.label: f.value for f in card.fields}
     assert values["ประเภท"] == "การเยือน/รับคณะ" and values["วันที่"] == "15 ม.ค. 2569 14.00 น."
     assert "V-2569-0001" in say("ยืนยัน", now=NOW)[0].text
+
+
+def test_update_reads_time_and_guests(app, officers, say):
+    say(ISSUE_LINE, now=NOW)
+    say("ยืนยัน", now=NOW)
+    moved = say("อัปเดต V-2569-0001 เปลี่ยนเวลาเป็น 15.30 น. และคณะเพิ่มเป็น 15 คน", now=NOW)
+    assert "15 ม.ค. 2569 15.30 น." in moved[0].text
+    with app.sessions() as session:
+        visit = session.scalar(select(Visit))
+        assert visit.guests == 15
+        assert visit.starts_at == datetime(2026, 1, 15, 8, 30, tzinfo=timezone.utc)
+        changes = session.scalars(select(CaseHistory.changes).where(CaseHistory.action == "updated")).one()
+        assert changes["guests"] == [12, 15]

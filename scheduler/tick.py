@@ -137,20 +137,20 @@ def claim(session: Session, now: datetime, *, limit: int = BATCH, lease: timedel
     out: list[Claimed] = []
     returning = (Reminder.id, Reminder.kind, Reminder.target, Reminder.retry_key, Reminder.due_at, Reminder.attempts)
 
+    stale = (
+        select(Reminder.id)
+        .where(Reminder.status == CLAIMED, Reminder.claimed_at < now - lease)
+        .order_by(Reminder.due_at)  # ORDER BY … LIMIT keeps SQLite's planner on ix_reminders_due
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
     # A row whose lease ran out too often keeps killing the process that sends it:
     # give up on it (failed, shown to admins) rather than crash every pass.
     session.execute(
         update(Reminder)
-        .where(Reminder.status == CLAIMED, Reminder.claimed_at < now - lease, Reminder.attempts >= MAX_ATTEMPTS)
+        .where(Reminder.id.in_(stale), Reminder.status == CLAIMED, Reminder.attempts >= MAX_ATTEMPTS)
         .values(status=FAILED, last_error="lease expired on every attempt")
         .execution_options(synchronize_session=False)
-    )
-    stale = (
-        select(Reminder.id)
-        .where(Reminder.status == CLAIMED, Reminder.claimed_at < now - lease)
-        .order_by(Reminder.due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
     )
     if urgent_only:
         stale = stale.where(Reminder.urgent.is_(True))

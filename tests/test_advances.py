@@ -156,3 +156,11 @@ async def test_advance_life_through_line_and_the_fake_server(app, officers, say,
         assert len(fake_line.pushes) == len(sent) == len(got)
     finally:
         await line.close()
+
+
+async def test_closing_the_case_stops_the_reminders(app, officers, say):
+    sender = MemorySender()
+    ref = log_advance(say, bkk(2025, 12, 4, 10))
+    say(f"ปิดเรื่อง {ref} ส่งใช้เงินยืมแล้ว", now=bkk(2025, 12, 20, 10))
+    assert await travel(app, sender, date(2025, 12, 20), date(2026, 1, 9)) == []
+    assert "ไม่มีเงินยืมค้าง" in say("เงินยืมค้าง", now=bkk(2026, 1, 9, 10))[0].text

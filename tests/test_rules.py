@@ -60,3 +60,18 @@ def test_previous_and_next_working_day(day):
     assert before <= day <= after
     assert HOLIDAYS.is_working_day(before) and HOLIDAYS.is_working_day(after)
     assert all(not HOLIDAYS.is_working_day(before + timedelta(days=i)) for i in range(1, (day - before).days + 1))
+
+
+def test_holidays_command_line(app, monkeypatch, capsys, tmp_path):
+    from scheduler import holidays_cli
+
+    monkeypatch.setenv("DATABASE_URL", app.settings.database_url)
+    assert holidays_cli.main(["import"]) == 0
+    assert "imported" in capsys.readouterr().out
+    special = tmp_path / "special.csv"
+    special.write_text("# special day\n2026-06-29,วันหยุดราชการเป็นกรณีพิเศษ\n", encoding="utf-8")
+    assert holidays_cli.main(["import", str(special)]) == 0
+    assert holidays_cli.main(["add", "2026-11-02", "วันหยุด", "พิเศษ"]) == 0
+    assert holidays_cli.main(["list", "--year", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-06-29" in out and "2026-11-02" in out and "สงกรานต์" in out

@@ -153,9 +153,11 @@ class WebhookService:
                 redelivery=redelivery,
             )
             .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+            .returning(ProcessedEvent.webhook_event_id)
         )
         with transaction(self.application.sessions) as session:
-            return session.execute(stmt).rowcount == 1
+            # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT.
+            return session.execute(stmt).scalar() is not None
 
     # ------------------------------------------------------------ HTTP
 

@@ -7,13 +7,22 @@ decided one way, and every change leaves a CaseHistory row saying who did what.
 All functions work inside the caller's open transaction (`Session`); none commits.
 Callers pass `now` (aware) so that tests and the terminal chat control time.
 
-API in short:
-    create_case(session, actor, draft, now, chat=None) -> Case
+API in short (refusals raise RecordError, whose message is polite Thai for the chat):
+    create_case(session, actor, CaseDraft, now, chat=None) -> Case
+        # CaseDraft(kind, title, event_at=…, due_on=…, advance=AdvanceDraft(amount,
+        # received_on), visit=VisitDraft(city=…, programme=[(kind, title)])): an
+        # advance gets its due date from scheduler.rules.advance_due_date.
     get_visible(session, viewer, ref, chat=None) -> Case          # raises NotFound
-    list_visible(session, viewer, scope, chat=None, limit=10) -> CaseList
-    update_case / close_case / cancel_case / assign_case -> CaseHistory
-    history_lines(case) -> list[HistoryLine]
+    list_visible(session, viewer, scope="mine"|"unit", chat=None, limit=10) -> CaseList
+    update_case(…, note, event_at=None, due_on=None, guests=None) -> CaseHistory
+    close_case / cancel_case(…, note) / assign_case(…, assignee) -> CaseHistory
+    history_lines(session, case) -> list[HistoryLine]            # names and Thai dates
     export_rows(session, unit=None, since=None) -> list[ExportRow]
+    normalise_ref("c-2569-7") -> "C-2569-0007"; allocate_ref(session, kind, day)
+
+A case's event without a time of day is stored at 00.00 Bangkok with
+`case.fields["has_time"] = False`; show it as a date only.
+Callers re-plan reminders after a change: `scheduler.planning.plan_case(ctx, case, change)`.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from aiohttp import web  # noqa: E402
 
 from bot.app import Application  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.web import create_app  # noqa: E402
+from bot.web import create_app, tune_interpreter  # noqa: E402
 from tests import fake_line as F  # noqa: E402
 
 QUESTIONS = (
@@ -120,6 +120,7 @@ def _serve_fake(conn) -> None:
 def _serve_bot(conn, fake_url: str, db_url: str) -> None:
     """Child process: the bot, one worker, as `python -m bot serve` runs it."""
     logging.basicConfig(level=logging.WARNING)
+    tune_interpreter()
 
     async def go() -> None:
         settings = replace(

@@ -107,6 +107,8 @@ class Query:
 
 
 SYN_WEIGHT = 0.7
+PART_WEIGHT = 0.5
+FUZZY_WEIGHT = 1.0
 FUZZY_CUTOFF = 75.0
 
 
@@ -171,8 +173,10 @@ def analyse(index: Index, raw: str) -> Query:
     text = fix_typos(normalize(fixed))
     content = terms(text, parts=True)
     weighted: dict[str, float] = {}
+    typed_terms = set(terms(text, parts=False))
     for t in content:
-        weighted[t] = max(weighted.get(t, 0.0), 1.0)
+        # the parts of a compound the user typed count less than the compound itself
+        weighted[t] = max(weighted.get(t, 0.0), 1.0 if t in typed_terms else PART_WEIGHT)
     alts: dict[str, set[str]] = {}
     canonicals = []
     for variant, canonical in synonym_pairs(text):
@@ -187,7 +191,7 @@ def analyse(index: Index, raw: str) -> Query:
     def add_fuzzy(typed_terms: list[str], chunk: str) -> None:
         for match, sim, _ in process.extract(chunk, _vocab_near(index, len(chunk)), scorer=fuzz.ratio, limit=2,
                                              score_cutoff=FUZZY_CUTOFF):
-            w = 0.8 * (sim / 100.0) ** 2
+            w = FUZZY_WEIGHT * (sim / 100.0) ** 2
             if w > weighted.get(match, 0.0):
                 weighted[match] = w
             for t in typed_terms:

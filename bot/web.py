@@ -26,9 +26,9 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime, timezone
 from typing import Any
 
@@ -71,10 +71,8 @@ class WebhookService:
             workers = 1 if application.engine.dialect.name == "sqlite" else 4
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="handler")
         self.tasks: set[asyncio.Task[None]] = set()
-        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self.knowledge_state = "loading"
-        # Called with (how, seconds from request to delivery) after each delivery: benchmarks.
-        self.on_delivered: Callable[[str, float], None] | None = None
 
     # ------------------------------------------------------------ scheduling
 
@@ -92,42 +90,51 @@ class WebhookService:
             if deadline is not None and time.monotonic() >= deadline:
                 break
 
-    def _lock(self, chat_id: str) -> asyncio.Lock:
-        lock = self._chat_locks.get(chat_id)
-        if lock is None:
-            lock = self._chat_locks[chat_id] = asyncio.Lock()
-        return lock
+    @asynccontextmanager
+    async def _chat_turn(self, chat_id: str) -> AsyncIterator[None]:
+        """One event of a chat at a time, in arrival order (asyncio.Lock is FIFO);
+        the lock is dropped when nobody waits, so the map does not grow forever."""
+        lock, users = self._chat_locks.get(chat_id, (asyncio.Lock(), 0))
+        self._chat_locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._chat_locks[chat_id]
+            if users <= 1:
+                del self._chat_locks[chat_id]
+            else:
+                self._chat_locks[chat_id] = (lock, users - 1)
 
     async def run_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
 
     # ------------------------------------------------------------ events
 
-    async def process(self, events: list[Event], destination: str | None, received: float) -> None:
+    async def process(self, events: list[Event], destination: str | None) -> None:
         """Handle one webhook's events in order, grouped per chat."""
         for ev in events:
             try:
-                await self.process_one(ev, destination, received)
+                await self.process_one(ev, destination)
             except Exception:  # never let one event stop the others
                 log.exception("failed to process a %s event", event_type(ev))
 
-    async def process_one(self, ev: Event, destination: str | None, received: float) -> None:
+    async def process_one(self, ev: Event, destination: str | None) -> None:
         kind = event_type(ev)
         incoming = to_incoming(ev, self.settings, bot_user_id=destination)
         event_id = getattr(ev, "webhook_event_id", None)
         key = incoming.chat_id if incoming is not None else "-"
         answer = incoming if event_mode(ev) != "standby" else None
-        async with self._lock(key):
+        async with self._chat_turn(key):
             replies = await self.run_blocking(self.claim_and_handle, event_id, kind, _redelivery(ev), answer)
-        if not replies:
-            return
-        token = reply_token(ev)
-        age = time.time() - (getattr(ev, "timestamp", 0) or 0) / 1000
-        if token and age > REPLY_TOKEN_MAX_AGE_S:
-            token = None  # too old to reply: push straight away
-        how = await self.sender.reply_or_push(token, incoming.chat_id, replies)
-        if self.on_delivered is not None:
-            self.on_delivered(how, time.perf_counter() - received)
+            if not replies or incoming is None:
+                return
+            token = reply_token(ev)
+            age = time.time() - (getattr(ev, "timestamp", 0) or 0) / 1000
+            if token and age > REPLY_TOKEN_MAX_AGE_S:
+                token = None  # too old to reply: push straight away
+            # Still in the chat's turn: its answers go out in the order asked.
+            await self.sender.reply_or_push(token, incoming.chat_id, replies)
 
     def claim_and_handle(self, event_id: str | None, kind: str, redelivery: bool, incoming: Incoming | None) -> list[Reply]:
         """In the worker thread: record the event, then (if new and answerable) handle it."""
@@ -163,7 +170,6 @@ class WebhookService:
     # ------------------------------------------------------------ HTTP
 
     async def callback(self, request: web.Request) -> web.Response:
-        received = time.perf_counter()
         if (request.content_length or 0) > self.settings.max_body_bytes:
             return web.Response(status=413, text="body too large")
         signature = request.headers.get("X-Line-Signature", "")
@@ -190,7 +196,7 @@ class WebhookService:
                 return web.Response(status=400, text="bad body")
         events = list(payload.events or [])
         if events:
-            self.spawn(self.process(events, payload.destination, received))
+            self.spawn(self.process(events, payload.destination))
         return web.Response(text="OK")
 
     async def healthz(self, _request: web.Request) -> web.Response:

@@ -573,3 +573,15 @@ async def test_python_m_bot_serve_end_to_end(fake_line, tmp_path, unused_tcp_por
         await asyncio.wait_for(proc.wait(), 60)
     assert proc.returncode == 0, out
     assert "U" + "b" * 32 not in out  # no LINE user ids in the logs
+
+
+async def test_events_of_one_chat_are_answered_in_order(client, fake_line, engine):
+    """Separate webhook requests for one chat: handled and delivered in arrival order,
+    and the per-chat locks are released afterwards."""
+    events = [F.text_event(q) for q in ("ขั้นตอนที่หนึ่ง", "ขั้นตอนที่สอง", "ขั้นตอนที่สาม")]
+    for ev in events:
+        await post(client, ev, wait=False)
+    await service(client).drain(5)
+    assert engine.questions == ["ขั้นตอนที่หนึ่ง", "ขั้นตอนที่สอง", "ขั้นตอนที่สาม"]
+    assert [r["replyToken"] for r in fake_line.replies] == [e["replyToken"] for e in events]
+    assert service(client)._chat_locks == {}

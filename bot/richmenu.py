@@ -6,7 +6,8 @@
 Why it is drawn, not shipped: the labels live in one place (MENU) with the text each
 button sends, so changing a button changes both the picture and the tap area.
 Thai needs a Thai-capable font: the first found of `bot/assets/fonts/*.ttf|otf`,
-`fc-list :lang=th`, and the usual Debian paths (fonts-thai-tlwg, Noto). Without one,
+`fc-list :lang=th`, the usual Debian paths (fonts-thai-tlwg, Noto), and fonts
+inside installed Python packages (e.g. a Sarabun or Noto Sans Thai font package). Without one,
 each tile still gets its icon and an English caption (legible), and a warning says
 which package to install; the Thai label still shows in the chat bar and the text
 each button sends.
@@ -75,6 +76,19 @@ def _draws_thai(path: str) -> bool:
         return False
 
 
+def _packaged_fonts() -> list[str]:
+    """Thai fonts shipped inside installed Python packages (a font package added to
+    the project's dependencies is picked up without configuration)."""
+    import sysconfig
+
+    found: list[str] = []
+    for key in ("purelib", "platlib"):
+        root = Path(sysconfig.get_paths()[key])
+        for pattern in ("**/*[Tt]hai*.[ot]tf", "**/*[Ss]arabun*.[ot]tf", "**/*[Ll]oma*.[ot]tf"):
+            found += sorted(str(p) for p in root.glob(pattern))
+    return sorted(dict.fromkeys(found), key=lambda p: ("Bold" not in p, p))
+
+
 def find_thai_font() -> str | None:
     candidates = sorted(str(p) for p in (ASSETS / "fonts").glob("*.[ot]tf")) if (ASSETS / "fonts").is_dir() else []
     if shutil.which("fc-list"):
@@ -85,6 +99,7 @@ def find_thai_font() -> str | None:
         except (OSError, subprocess.SubprocessError):
             pass
     candidates += [p for p in FONT_CANDIDATES if Path(p).exists()]
+    candidates += _packaged_fonts()
     for path in candidates:
         if _draws_thai(path):
             return path

@@ -225,24 +225,23 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         timed = [s for s in steps if s.duration]
         if timed:
             return "ระยะเวลาแต่ละขั้นตอนของ" + title + ":\n" + "\n".join(format_steps(timed)), timed
-    if "role" in intents:
-        if step is not None and step.responsible:
-            return _polite(f"ผู้รับผิดชอบ: {clean(step.responsible)}\n(ขั้นตอนที่ {step.no} ของ{title}: {_short(clean(step.text), 220)})"), [step]
-        rule = clause(_ROLE_TONELESS)
+    # who / which documents: the step's own cell, else a rule sentence, else every step's cell
+    for intent, field_, rx, step_label, rule_label, list_label in (
+        ("role", "responsible", _ROLE_TONELESS, "ผู้รับผิดชอบ", "ตามคู่มือ", "ผู้รับผิดชอบแต่ละขั้นตอนของ" + title),
+        ("forms", "forms", _FORM_TONELESS, f"เอกสาร/แบบฟอร์มในขั้นตอนนี้ของ{title}", "เอกสารที่เกี่ยวข้องตามคู่มือ",
+         "แบบฟอร์ม/เอกสารในแต่ละขั้นตอน"),
+    ):
+        if intent not in intents:
+            continue
+        if step is not None and getattr(step, field_):
+            body = f"{step_label}: {clean(getattr(step, field_))}\n(ขั้นตอนที่ {step.no} ของ{title}: {_short(clean(step.text), 220)})"
+            return _polite(body), [step]
+        rule = clause(rx)
         if rule:
-            return _polite(f"ตามคู่มือ: {rule}"), []
-        roles = [s for s in steps if s.responsible]
-        if roles:
-            return "ผู้รับผิดชอบแต่ละขั้นตอนของ" + title + ":\n" + "\n".join(format_steps(roles)), roles
-    if "forms" in intents:
-        if step is not None and step.forms:
-            return _polite(f"เอกสาร/แบบฟอร์มในขั้นตอนที่ {step.no} ของ{title}: {clean(step.forms)}\n({_short(clean(step.text), 220)})"), [step]
-        rule = clause(_FORM_TONELESS)
-        if rule:
-            return _polite(f"เอกสารที่เกี่ยวข้องตามคู่มือ: {rule}"), []
-        forms = [s for s in steps if s.forms]
-        if forms:
-            return "แบบฟอร์ม/เอกสารในแต่ละขั้นตอน:\n" + "\n".join(f"{s.no}. {clean(s.forms)}" for s in forms), forms
+            return _polite(f"{rule_label}: {rule}"), []
+        having = [s for s in steps if getattr(s, field_)]
+        if having:
+            return list_label + ":\n" + "\n".join(f"{s.no}. {clean(getattr(s, field_))}" for s in having), having
     if "framework" in intents:
         regs = section.facets.get("regulations") or (owner.facets.get("regulations") if owner else "")
         if regs:

@@ -109,30 +109,47 @@ class Engine:
 
     @classmethod
     def load(cls, use_cache: bool = True) -> "Engine":
+        """Load the cached engine; without a valid cache, build it (in a child process
+        when possible, so that the serving process never carries the build's peak memory)
+        and write the cache for the next start."""
         if not use_cache:
             return cls.build()
-        key = cache_key()
-        path = cache_dir() / f"engine-{key}.pickle"
-        if path.exists():
-            try:
-                with path.open("rb") as fh:
-                    corpus, index = pickle.load(fh)
-                return cls(corpus, index)
-            except Exception:  # a stale or partial cache is rebuilt
-                pass
+        path = cache_dir() / f"engine-{cache_key()}.pickle"
+        engine = cls._read(path)
+        if engine is not None:
+            return engine
+        if os.environ.get("KNOWLEDGE_BUILD_INPROCESS") != "1" and _build_in_child(path):
+            engine = cls._read(path)
+            if engine is not None:
+                return engine
         engine = cls.build()
+        engine.save(path)
+        return engine
+
+    @classmethod
+    def _read(cls, path: Path) -> "Engine | None":
+        if not path.exists():
+            return None
+        try:
+            with path.open("rb") as fh:
+                corpus, index = pickle.load(fh)
+        except Exception:  # a stale or partial cache is rebuilt
+            return None
+        return cls(corpus, index)
+
+    def save(self, path: Path) -> bool:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
-                pickle.dump((engine.corpus, engine.index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.corpus, self.index), fh, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(path)
             for old in path.parent.glob("engine-*.pickle"):
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError:
-            pass
-        return engine
+            return False
+        return True
 
     # --- lookups ---
     def section(self, section_id: str) -> Section:
@@ -194,6 +211,24 @@ class Engine:
         from knowledge.answer import build_answer
 
         return build_answer(self, query)
+
+
+def _build_in_child(path: Path) -> bool:
+    """Build and save the engine in a child Python process; True when it wrote `path`."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from knowledge.engine import Engine; "
+        "sys.exit(0 if Engine.build().save(Path(sys.argv[1])) else 1)"
+    )
+    env = dict(os.environ, KNOWLEDGE_BUILD_INPROCESS="1")
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=REPO_ROOT, env=env,
+                              capture_output=True, timeout=600)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and path.exists()
 
 
 def mine_domain_words(corpus: Corpus) -> set[str]:

@@ -280,7 +280,20 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "docs": doc_mentions(index, q),
         "qnorm": strip_tones(q.expanded).replace(" ", ""),
         "boosts": [(INTENT_KINDS.get(i, {}), INTENT_FLAGS.get(i)) for i in q.intents],
+        "definition": "definition" in q.intents,
     }
+
+
+_DEF_TITLE = strip_tones("คำจำกัดความ")
+
+
+def _defines(norm_title: str, qnorm: str) -> bool:
+    """A definition passage ("คำจำกัดความ: X (Y)") whose subject X or Y the question names."""
+    head, sep, subject = norm_title.partition(":")
+    if not sep or _DEF_TITLE not in head:
+        return False
+    pieces = [subject, *re.split(r"[()]", subject)]
+    return any(len(p) >= 4 and p in qnorm for p in pieces)
 
 
 def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
@@ -331,6 +344,8 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
             s *= boost
         if flag and flag[0] in u.flags:
             s *= flag[1]
+    if ctx["definition"] and "definition" in u.flags and _defines(u.norm_title, ctx["qnorm"]):
+        s *= DEFINES_BOOST
     if ctx["doc_years"].get(u.doc) in q.years:
         s *= YEAR_BOOST
     if u.doc in ctx["docs"]:
@@ -339,6 +354,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
 
 
 DOC_BOOST = 1.15
+DEFINES_BOOST = 1.3  # a definition of the very thing the question names
 PROC_WEIGHT = 0.0  # how much the whole procedure's match lifts each of its passages (off: no gain measured)
 PHRASE_WEIGHT = 0.15  # per adjacent pair of typed words found together (max 3)
 PHRASE_TRIPLES = False  # three-word phrases: no gain measured

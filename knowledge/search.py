@@ -239,6 +239,7 @@ class Scored:
     coverage: float  # share of the typed content terms the passage contains
     fuzzy_only: bool
     wcov: float = 0.0  # idf-weighted share of the typed words the passage contains
+    missing_rare: bool = False  # a rare word of the question (in the manuals, but few places) is not here
 
 
 def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
@@ -281,6 +282,8 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "qnorm": strip_tones(q.expanded).replace(" ", ""),
         "boosts": [(INTENT_KINDS.get(i, {}), INTENT_FLAGS.get(i)) for i in q.intents],
         "definition": "definition" in q.intents,
+        "max_idf": math.log(1 + (index.n + 0.5) / 0.5) - 1e-9,  # idf of words the manuals never use
+        "rare_idf": math.log(1 + (index.n - RARE_DF + 0.5) / (RARE_DF + 0.5)) - 1e-9,
     }
 
 
@@ -316,6 +319,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
     # much of the question the passage's own text answers (siblings share the context;
     # later words weigh more: Thai questions put the topic first and the focus last)
     got = own = 0.0
+    missing_rare = False
     for alts, w, parts, fz, focus in ctx["typed"]:
         if not alts.isdisjoint(terms_):
             got += w
@@ -323,6 +327,8 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
             got += 0.7 * w
         elif parts and parts <= terms_:
             got += 0.8 * w
+        elif ctx["rare_idf"] <= w < ctx["max_idf"]:
+            missing_rare = True  # a word the manuals use only here and there, not in this passage
         if not alts.isdisjoint(own_terms):
             own += focus
     wcov = got / ctx["typed_total"] if ctx["typed_total"] else 0.0
@@ -350,10 +356,11 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
         s *= YEAR_BOOST
     if u.doc in ctx["docs"]:
         s *= DOC_BOOST
-    return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov)
+    return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov, missing_rare)
 
 
 DOC_BOOST = 1.15
+RARE_DF = 2  # a question word found in at most this many passages is "rare"
 DEFINES_BOOST = 1.3  # a definition of the very thing the question names
 PROC_WEIGHT = 0.0  # how much the whole procedure's match lifts each of its passages (off: no gain measured)
 PHRASE_WEIGHT = 0.15  # per adjacent pair of typed words found together (max 3)

@@ -39,7 +39,6 @@ from linebot.v3.webhooks import Event
 from sqlalchemy import text
 
 from bot.app import Application
-from bot.db import transaction
 from bot.db.models import ProcessedEvent
 from bot.events import event_mode, event_type, reply_token, to_incoming
 from bot.line import LineSender
@@ -70,6 +69,7 @@ class WebhookService:
             # (busy-sleeping); PostgreSQL can use a few.
             workers = 1 if application.engine.dialect.name == "sqlite" else 4
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="handler")
+        self._claim_stmt = self._insert_or_ignore()
         self.tasks: set[asyncio.Task[None]] = set()
         self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self.knowledge_state = "loading"
@@ -147,25 +147,28 @@ class WebhookService:
 
     def claim(self, event_id: str, kind: str, redelivery: bool) -> bool:
         """Record the event id; False when it was already there (insert-or-ignore)."""
-        engine = self.application.engine
-        if engine.dialect.name == "postgresql":
+        row = {
+            "webhook_event_id": event_id[:64],
+            "event_type": kind[:40],
+            "received_at": datetime.now(timezone.utc),
+            "redelivery": redelivery,
+        }
+        with self.application.engine.begin() as conn:
+            # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT.
+            return conn.execute(self._claim_stmt, row).scalar() is not None
+
+    def _insert_or_ignore(self) -> Any:
+        """One Core statement, built once (compiled once, cached by SQLAlchemy)."""
+        if self.application.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        stmt = (
-            insert(ProcessedEvent)
-            .values(
-                webhook_event_id=event_id[:64],
-                event_type=kind[:40],
-                received_at=datetime.now(timezone.utc),
-                redelivery=redelivery,
-            )
-            .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-            .returning(ProcessedEvent.webhook_event_id)
+        table = ProcessedEvent.__table__
+        return (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=[table.c.webhook_event_id])
+            .returning(table.c.webhook_event_id)
         )
-        with transaction(self.application.sessions) as session:
-            # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT.
-            return session.execute(stmt).scalar() is not None
 
     # ------------------------------------------------------------ HTTP
 

@@ -26,23 +26,6 @@ HOW_TO_REGISTER = (
 )
 
 
-def current_officer(ctx, ev) -> Officer | None:
-    """The registered officer speaking; an admin listed in settings is registered on
-    first contact (as an admin of the default unit)."""
-    officer = ctx.officer(ev)
-    if officer is not None or not ctx.settings.is_admin(ev.user_id):
-        return officer
-    existing = ctx.session.scalar(select(Officer).where(Officer.line_user_id == ev.user_id))
-    if existing is not None:
-        return None  # deactivated on purpose: settings do not override that
-    officer = Officer(line_user_id=ev.user_id, unit=ctx.settings.default_unit, role="admin",
-                      created_at=ctx.now, updated_at=ctx.now)
-    ctx.session.add(officer)
-    ctx.session.flush()
-    ctx.forget_officer(ev.user_id)
-    return ctx.officer(ev)
-
-
 def make_invite(session: Session, unit: str, role: str = "officer", now: datetime | None = None) -> InviteCode:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")

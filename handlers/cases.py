@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot import records
 from bot.clock import at_bangkok, bangkok, thai_date, today
 from bot.db.models import Advance, Case, Officer, Visit
-from bot.officers import HOW_TO_REGISTER, current_officer, find_by_name, register
+from bot.officers import HOW_TO_REGISTER, find_by_name, register
 from handlers.context import Context
 from handlers.extract.dates import find_dates, find_times
 from handlers.extract.fields import EVENT_KINDS, MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
@@ -89,7 +89,7 @@ def _matching(pattern: re.Pattern[str]) -> Filter:
 
 
 def _officer_or_refusal(ev: Incoming, ctx: Context) -> tuple[Officer | None, list[Reply] | None]:
-    officer = current_officer(ctx, ev)
+    officer = ctx.officer(ev)
     if officer is None:
         return None, text_reply(HOW_TO_REGISTER)
     return officer, None

@@ -37,11 +37,20 @@ class Context:
     # ------------------------------------------------------------ people and chats
 
     def officer(self, ev: "Incoming") -> Officer | None:
-        """The registered, active officer speaking, or None."""
+        """The registered, active officer speaking, or None.
+
+        An admin listed in the settings is registered on first contact, as an admin
+        of the default unit, unless that person was deactivated on purpose.
+        """
         if not ev.user_id:
             return None
         if ev.user_id not in self._officers:
             found = self.session.scalar(select(Officer).where(Officer.line_user_id == ev.user_id))
+            if found is None and self.settings.is_admin(ev.user_id):
+                found = Officer(line_user_id=ev.user_id, unit=self.settings.default_unit, role="admin",
+                                created_at=self.now, updated_at=self.now)
+                self.session.add(found)
+                self.session.flush()
             self._officers[ev.user_id] = found if found is not None and found.active else None
         return self._officers[ev.user_id]
 

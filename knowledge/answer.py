@@ -200,7 +200,8 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
                 return orig
         return c
 
-    if "steps" in intents and steps and not step:
+    # a bare topic ("พิธีมอบกุญแจเมือง") on a procedure or its table: show its steps too
+    if ("steps" in intents or (not intents and section.kind in {"procedure", "steps"})) and steps and not step:
         lines = format_steps(steps)
         return f"ขั้นตอน{title} มีทั้งหมด {len(steps)} ขั้นตอนค่ะ\n" + "\n".join(lines), steps
     if "duration" in intents or "when" in intents:

@@ -66,7 +66,10 @@ def detect_intents(text: str) -> set[str]:
 
 _GREETING_RE = re.compile(r"^(สวัสดี|หวัดดี|ดีค่ะ|ดีครับ|ดีจ้า|hello|hi|hey|ทัก|อรุณสวัสดิ์|ราตรีสวัสดิ์)")
 _THANKS_RE = re.compile(r"^(ขอบคุณ|ขอบใจ|thank|thx|ty|ขอบพระคุณ|โอเค|ok|okay|ได้เลย|รับทราบ|เข้าใจแล้ว)")
-_SMALL_FILLER = set("ครับ ค่ะ คะ คับ จ้า จ้ะ นะ มาก มากๆ ๆ เลย หน่อย ทุกคน ท่าน ตอนเช้า ตอนเย็น ค่า ค้าบ ครับผม".split())
+_SMALL_FILLER = set(
+    "ครับ ค่ะ คะ คับ จ้า จ้ะ นะ มาก มากๆ ๆ เลย หน่อย ทุกคน ท่าน ตอนเช้า ตอนเย็น ค่า ค้าบ ครับผม เรื่อง มีเรื่อง "
+    "ถาม สอบถาม รบกวน บอท น้อง ค่ะ".split()
+)
 
 
 def smalltalk_kind(text: str) -> str | None:
@@ -356,10 +359,15 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
         s *= YEAR_BOOST
     if u.doc in ctx["docs"]:
         s *= DOC_BOOST
+    prior = KIND_PRIOR.get(u.kind)
+    if prior:
+        s *= prior
     return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov, missing_rare)
 
 
 DOC_BOOST = 1.15
+# flowchart passages are lane labels and arrows: a poor answer unless nothing else fits
+KIND_PRIOR = {"flowchart": 0.85}
 RARE_DF = 2  # a question word found in at most this many passages is "rare"
 DEFINES_BOOST = 1.3  # a definition of the very thing the question names
 PROC_WEIGHT = 0.0  # how much the whole procedure's match lifts each of its passages (off: no gain measured)

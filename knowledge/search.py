@@ -173,7 +173,7 @@ def analyse(index: Index, raw: str) -> Query:
         thai = eng_to_thai(raw)
         if synonyms_in(normalize(thai)) and not any(_known(index, w) for w in raw.lower().split() if len(w) > 2):
             fixed = thai
-    text = fix_typos(normalize(fixed))
+    text = fix_typos(normalize(fixed, join_gaps=not QUERY_SPACES))
     content = terms(text, parts=True)
     weighted: dict[str, float] = {}
     typed_terms = set(terms(text, parts=False))
@@ -281,6 +281,8 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "typed_total": sum(x[1] for x in typed),
         "focus_total": sum(x[4] for x in typed),
         "doc_years": index.extra.get("doc_years", {}),
+        # numbers the question names (amounts, days, item numbers; not single digits)
+        "numbers": [t for t in dict.fromkeys(seq) if t[:1].isdigit() and len(t) >= 2 and t in index.idf],
         "docs": doc_mentions(index, q),
         "qnorm": strip_tones(q.expanded).replace(" ", ""),
         "boosts": [(INTENT_KINDS.get(i, {}), INTENT_FLAGS.get(i)) for i in q.intents],
@@ -355,6 +357,11 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
             s *= flag[1]
     if ctx["definition"] and "definition" in u.flags and _defines(u.norm_title, ctx["qnorm"]):
         s *= DEFINES_BOOST
+    nums = ctx["numbers"]
+    if nums:
+        found = sum(1 for n in nums if n in terms_)
+        if found:
+            s *= 1.0 + NUMBER_BOOST * found / len(nums)
     if ctx["doc_years"].get(u.doc) in q.years:
         s *= YEAR_BOOST
     if u.doc in ctx["docs"]:
@@ -366,6 +373,8 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
 
 
 DOC_BOOST = 1.15
+QUERY_SPACES = True  # a space typed between Thai words is a word boundary (the manuals' are PDF artefacts)
+NUMBER_BOOST = 0.2  # a number of the question (500000, 30, 5.2) found in the passage
 # flowchart passages are lane labels and arrows: a poor answer unless nothing else fits
 KIND_PRIOR = {"flowchart": 0.85}
 RARE_DF = 2  # a question word found in at most this many passages is "rare"

@@ -68,7 +68,7 @@ def short_be_years(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def normalize(text: str) -> str:
+def normalize(text: str, join_gaps: bool = True) -> str:
     """The canonical form matched on both sides (display text is never changed).
 
     NFC, zero-width removed, Thai digits to Arabic, sara am composed, markup dropped,
@@ -80,7 +80,8 @@ def normalize(text: str) -> str:
     text = thai_digits_to_arabic(text)
     text = strip_markup(text)
     text = text.replace("\t", " ")
-    text = join_thai_gaps(text)
+    if join_gaps:
+        text = join_thai_gaps(text)
     text = squeeze_repeats(text)
     text = unicodedata.normalize("NFC", text.lower())
     return _SPACES_RE.sub(" ", text).strip()

@@ -217,10 +217,10 @@ class WebhookService:
         with self.application.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
 
-    async def warm_knowledge(self, loader: Callable[[], Any]) -> None:
+    async def warm_knowledge(self, loader: Callable[[], Any], *, freeze_gc: bool = True) -> None:
         """Load the knowledge index off the loop; /healthz says "ready" afterwards."""
         try:
-            await asyncio.get_running_loop().run_in_executor(None, _load_and_freeze, loader)
+            await asyncio.get_running_loop().run_in_executor(None, _load_and_freeze, loader, freeze_gc)
             self.knowledge_state = "ready"
         except Exception:
             log.exception("knowledge index failed to load")
@@ -233,15 +233,16 @@ class WebhookService:
 SERVICE = web.AppKey("service", WebhookService)
 
 
-def _load_and_freeze(loader: Callable[[], Any]) -> None:
+def _load_and_freeze(loader: Callable[[], Any], freeze: bool) -> None:
     """Load the index, then move everything alive into the GC's permanent generation.
 
     The index is ~650k long-lived objects; every full collection would walk them
     all (~170 ms, a stall of every reply in flight). Frozen, they are never scanned.
     """
     loader()
-    gc.collect()
-    gc.freeze()
+    if freeze:
+        gc.collect()
+        gc.freeze()
 
 
 def _redelivery(ev: Any) -> bool:
@@ -279,8 +280,10 @@ def create_app(
     knowledge_loader: Callable[[], Any] | None = _default_loader,
     start_ticker: bool = True,
     sender_options: dict[str, Any] | None = None,
+    freeze_gc: bool = True,
 ) -> web.Application:
-    """The aiohttp app. Tests pass their own Application (and no knowledge loader)."""
+    """The aiohttp app. Tests pass their own Application (and no knowledge loader,
+    or `freeze_gc=False`: freezing the GC suits a service, not a test process)."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
 
@@ -298,7 +301,7 @@ def create_app(
         if knowledge_loader is None:
             service.knowledge_state = "ready"
         else:
-            service.spawn(service.warm_knowledge(knowledge_loader))
+            service.spawn(service.warm_knowledge(knowledge_loader, freeze_gc=freeze_gc))
         ticker = None
         if start_ticker:
             from scheduler.runner import Ticker

@@ -206,14 +206,18 @@ async def test_healthz_503_while_knowledge_loads(app, line_settings, fake_line):
     def slow_loader():
         asyncio.run_coroutine_threadsafe(gate.wait(), loop).result(5)
 
-    web_app = create_app(line_settings, application=app, knowledge_loader=slow_loader, start_ticker=False)
+    web_app = create_app(line_settings, application=app, knowledge_loader=slow_loader, start_ticker=False,
+                         freeze_gc=False)
     async with TestClient(TestServer(web_app)) as c:
         resp = await c.get("/healthz")
         assert resp.status == 503
         assert (await resp.json())["knowledge"] == "loading"
         gate.set()
-        await asyncio.sleep(0.1)
-        resp = await c.get("/healthz")
+        for _ in range(100):
+            resp = await c.get("/healthz")
+            if resp.status == 200:
+                break
+            await asyncio.sleep(0.05)
         assert resp.status == 200
 
 
@@ -459,7 +463,8 @@ async def test_end_to_end_with_the_real_knowledge_engine(app, line_settings, fak
     """No fake engine: the manuals answer through the webhook, LINE accepts the card."""
     from knowledge.engine import get_engine
 
-    web_app = create_app(line_settings, application=app, knowledge_loader=get_engine, start_ticker=False)
+    web_app = create_app(line_settings, application=app, knowledge_loader=get_engine, start_ticker=False,
+                         freeze_gc=False)
     async with TestClient(TestServer(web_app)) as c:
         svc = c.server.app[SERVICE]
         for _ in range(600):

@@ -53,6 +53,7 @@ QUESTIONS = (
 
 
 DISTINCT = False
+SLOWEST = 0
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -104,6 +105,10 @@ async def closed_loop(session, url, fake, n: int, concurrency: int, offset: int)
 
 def _serve_fake(conn) -> None:
     """Child process: the fake LINE server, plus /_bench listing reply arrival times."""
+
+    import gc
+
+    gc.disable()  # test equipment: its own GC pauses must not count as the bot's latency
 
     async def go() -> None:
         fake = F.FakeLine()
@@ -195,6 +200,10 @@ async def open_loop(session, url, fake_url, n: int, rate: float, offset: int) ->
         tasks.append(asyncio.create_task(send(session, url, offset + i, sent)))
     await asyncio.gather(*tasks)
     lat = await wait_replies(session, fake_url, sent, 120)
+    if SLOWEST and n > 500:
+        at = dict(zip(range(n), (l for l in lat)))
+        worst = sorted(at.items(), key=lambda kv: -kv[1])[:SLOWEST]
+        print("slowest (event number, ms):", [(i, round(v)) for i, v in sorted(worst)])
     return lat, max(s + l / 1000 for s, l in zip(sent.values(), lat)) - start if lat else 1.0
 
 
@@ -221,6 +230,9 @@ def bot_cpu(conn) -> float:
 
 
 async def run(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.disable()  # the load generator, like the fake server, is not what is measured
     ctx = mp.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:
         fake_parent, fake_child = ctx.Pipe()
@@ -275,9 +287,10 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--distinct", action="store_true", help="make every question different (no answer cache hits)")
+    parser.add_argument("--slowest", type=int, default=0, help="list the N slowest events of the open loop")
     args = parser.parse_args()
-    global DISTINCT
-    DISTINCT = args.distinct
+    global DISTINCT, SLOWEST
+    DISTINCT, SLOWEST = args.distinct, args.slowest
     return asyncio.run(run(args))
 
 

@@ -37,6 +37,7 @@ from aiohttp import web
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhooks import Event
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
 from bot.app import Application
@@ -233,6 +234,48 @@ class WebhookService:
 SERVICE = web.AppKey("service", WebhookService)
 
 
+class WalCheckpointer:
+    """SQLite only: WAL checkpoints on a timer in another thread, not inside a handler.
+
+    By default SQLite checkpoints from whichever connection commits the 1000th WAL
+    page, fsync included: one event in a thousand then stalls its handler (and all
+    queued behind it) for a few hundred ms on slow disks. `serve` turns the automatic
+    checkpoint off for its own connections and runs a PASSIVE one every few seconds
+    (it never blocks writers), plus a final one on shutdown.
+    """
+
+    def __init__(self, engine: Any, every_s: float = 5.0) -> None:
+        self.engine = engine
+        self.every_s = every_s
+
+    @staticmethod
+    def applies(engine: Any) -> bool:
+        return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+
+    def attach(self) -> None:
+        def no_auto_checkpoint(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+        sa_event.listen(self.engine, "connect", no_auto_checkpoint)
+        self.engine.dispose()  # pooled connections are re-made with the pragma
+
+    def checkpoint(self, mode: str = "PASSIVE") -> None:
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute(f"PRAGMA wal_checkpoint({mode})")
+        finally:
+            raw.close()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.every_s)
+            try:
+                await loop.run_in_executor(None, self.checkpoint)
+            except Exception:
+                log.warning("WAL checkpoint failed; will retry")
+
+
 def _load_and_freeze(loader: Callable[[], Any], freeze: bool) -> None:
     """Load the index, then move everything alive into the GC's permanent generation.
 
@@ -298,6 +341,11 @@ def create_app(
         app[APPLICATION] = appl
         app[SENDER] = sender
         app[SERVICE] = service
+        checkpointer = None
+        if WalCheckpointer.applies(appl.engine):
+            checkpointer = WalCheckpointer(appl.engine)
+            checkpointer.attach()
+            checkpoints = asyncio.ensure_future(checkpointer.run())
         if knowledge_loader is None:
             service.knowledge_state = "ready"
         else:
@@ -317,6 +365,10 @@ def create_app(
             await service.drain(timeout=30)
             await sender.close()
             service.close()
+            if checkpointer is not None:
+                checkpoints.cancel()
+                with suppress(Exception):
+                    checkpointer.checkpoint("TRUNCATE")
             if own_application:
                 appl.close()
 

@@ -590,3 +590,19 @@ async def test_events_of_one_chat_are_answered_in_order(client, fake_line, engin
     assert engine.questions == ["ขั้นตอนที่หนึ่ง", "ขั้นตอนที่สอง", "ขั้นตอนที่สาม"]
     assert [r["replyToken"] for r in fake_line.replies] == [e["replyToken"] for e in events]
     assert service(client)._chat_locks == {}
+
+
+async def test_sqlite_checkpoints_run_off_the_handler_path(app, line_settings, engine, fake_line):
+    from sqlalchemy import text as sql
+
+    from bot.web import WalCheckpointer
+
+    if not WalCheckpointer.applies(app.engine):
+        pytest.skip("SQLite only")
+    web_app = create_app(line_settings, application=app, knowledge_loader=None, start_ticker=False)
+    async with TestClient(TestServer(web_app)) as c:
+        with app.engine.connect() as conn:
+            assert conn.execute(sql("PRAGMA wal_autocheckpoint")).scalar() == 0
+        await post(c, F.text_event("ขั้นตอนยืมเงิน"))
+        WalCheckpointer(app.engine).checkpoint()  # a manual pass works alongside the service
+    assert len(fake_line.replies) == 1

@@ -98,6 +98,45 @@ def synonym_pairs(text: str, table: SynonymTable | None = None) -> list[tuple[st
     return [(m.group(0), table.synonyms[m.group(0)]) for m in table.syn_re.finditer(text)]
 
 
+_THAI_RE = re.compile(r"[\u0e01-\u0e4e]")
+
+
+def abbreviation_words(table: SynonymTable | None = None) -> set[str]:
+    """The dotted Thai abbreviations of the table without their dots (สกต., ผว.กทม. ->
+    สกต, ผวกทม): dictionary words, so that the tokenizer keeps them whole instead of
+    breaking them into meaningless pieces (สก, ต)."""
+    table = table or load_table()
+    out = set()
+    for v, c in table.synonyms.items():
+        if v != c and "." in v and " " not in v and _THAI_RE.search(v):
+            for piece in v.split("."):
+                if len(piece) >= 2 and _THAI_RE.search(piece):
+                    out.add(piece)
+    return out
+
+
+_DOTTED_ABBR_RE = re.compile(r"(?<![\u0e01-\u0e4e.])((?:[\u0e01-\u0e2e][\u0e01-\u0e4e]{0,4}\.){1,3})")
+
+
+def undot_abbreviations(text: str) -> str:
+    """ผอ.สกต. -> ผอ สกต (space-separated dictionary words) for the abbreviations the table
+    knows; other dotted text (dates, พ.ศ.) is left as it is."""
+    known = _abbreviations()
+
+    def sub(m: re.Match) -> str:
+        pieces = [p for p in m.group(1).split(".") if p]
+        if all(p in known for p in pieces):
+            return " " + " ".join(pieces) + " "
+        return m.group(0)
+
+    return _DOTTED_ABBR_RE.sub(sub, text)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset:
+    return frozenset(abbreviation_words())
+
+
 def expand_synonyms(text: str, table: SynonymTable | None = None) -> str:
     """Append the canonical form of every synonym found (the original text stays)."""
     extra = [c for c in synonyms_in(text, table) if c not in text]

@@ -64,7 +64,11 @@ def _build():
     _base_words = thai_words()
     if not _domain_words:
         _domain_words.update(_load_domain_file())
-    _trie = dict_trie(set(_base_words) | _domain_words)
+    from knowledge.text.synonyms import abbreviation_words
+
+    abbrs = abbreviation_words() - set(_base_words)
+    _extra_words.update(abbrs)
+    _trie = dict_trie(set(_base_words) | _domain_words | abbrs)
 
 
 def get_trie():
@@ -130,6 +134,10 @@ def word_tokens(text: str) -> tuple[str, ...]:
 def _word_tokens(text: str) -> tuple[str, ...]:
     out = []
     trie = get_trie()
+    if "." in text:
+        from knowledge.text.synonyms import undot_abbreviations
+
+        text = undot_abbreviations(text)
     with _lock:
         toks = _segment(text, trie)
     for tok in toks:

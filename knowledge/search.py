@@ -131,6 +131,35 @@ def _vocab_near(index: Index, n: int) -> list[str]:
     return out
 
 
+COMPOUND_WEIGHT = 0.2  # query weight of a compound / part found by _compound_map
+COMPOUND_MAX = 8  # compounds per typed word (the most informative first)
+COMPOUND_PARTS = True  # a typed compound also looks for its two parts
+
+
+def _compound_map(index: Index) -> dict:
+    """Two-part compounds of the index vocabulary whose parts are words of the manuals too:
+    {"of": part -> compounds (most frequent first), "parts": compound -> parts}."""
+    comp = index.extra.get("_compounds")
+    if comp is None:
+        words = index.idf
+        of: dict[str, list[str]] = {}
+        parts: dict[str, tuple[str, ...]] = {}
+        for w in index.vocab:
+            if len(w) < 5:
+                continue
+            for i in range(2, len(w) - 1):
+                a, b = w[:i], w[i:]
+                if a in words and b in words and len(a) >= 3 and len(b) >= 3 and a not in STOPWORDS and b not in STOPWORDS:
+                    parts[w] = (a, b)
+                    of.setdefault(a, []).append(w)
+                    of.setdefault(b, []).append(w)
+                    break
+        for k in of:
+            of[k].sort(key=lambda w: words[w])
+        comp = index.extra["_compounds"] = {"of": of, "parts": parts}
+    return comp
+
+
 def _suspicious_runs(text: str) -> list[tuple[str, ...]]:
     """Runs of adjacent tokens that look like a word broken by a typo, with one known
     neighbour on each side ("ต่าง ประ เท ส" -> ("ต่าง", "ประ", "เท", "ส"))."""
@@ -176,11 +205,11 @@ def analyse(index: Index, raw: str) -> Query:
     text = fix_typos(normalize(fixed, join_gaps=not QUERY_SPACES))
     content = terms(text, parts=True)
     weighted: dict[str, float] = {}
+    alts: dict[str, set[str]] = {}
     typed_terms = set(terms(text, parts=False))
     for t in content:
         # the parts of a compound the user typed count less than the compound itself
         weighted[t] = max(weighted.get(t, 0.0), 1.0 if t in typed_terms else PART_WEIGHT)
-    alts: dict[str, set[str]] = {}
     canonicals = []
     for variant, canonical in synonym_pairs(text):
         canonicals.append(canonical)
@@ -189,6 +218,15 @@ def analyse(index: Index, raw: str) -> Query:
             weighted.setdefault(t, SYN_WEIGHT)
         for t in terms(variant, parts=True):
             alts.setdefault(t, set()).update(c_terms)
+    if COMPOUND_WEIGHT:
+        # a typed word that is part of a compound of the manuals (อบรม -> ฝึกอบรม), and the
+        # parts of a typed compound (ฝึกอบรม -> อบรม)
+        comp = _compound_map(index)
+        for t in typed_terms:
+            for w in comp["of"].get(t, ())[:COMPOUND_MAX]:
+                weighted.setdefault(w, COMPOUND_WEIGHT)
+            for p in comp["parts"].get(t, ()) if COMPOUND_PARTS else ():
+                weighted.setdefault(p, COMPOUND_WEIGHT)
     fuzzy: dict[str, tuple[str, float]] = {}
 
     def add_fuzzy(typed_terms: list[str], chunk: str) -> None:

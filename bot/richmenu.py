@@ -71,9 +71,16 @@ def _draws_thai(path: str) -> bool:
     """True when the font has real Thai glyphs (not the same box for every character)."""
     try:
         font = ImageFont.truetype(path, 40)
-        return font.getmask("ก").tobytes() != font.getmask("\uffff").tobytes() and font.getmask("ก").getbbox() is not None
     except OSError:
         return False
+    return _glyph(font, "ก") not in {b"", _glyph(font, "\uffff")}
+
+
+def _glyph(font: ImageFont.FreeTypeFont, char: str) -> bytes:
+    """The character drawn alone, as pixels (empty when nothing is drawn)."""
+    canvas = Image.new("L", (64, 64))
+    ImageDraw.Draw(canvas).text((8, 0), char, font=font, fill=255)
+    return canvas.tobytes() if canvas.getbbox() else b""
 
 
 def _packaged_fonts() -> list[str]:

@@ -8,6 +8,8 @@ the same role; the scheduler is its JobQueue, kept in `scheduler/`.)
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import Engine
@@ -52,3 +54,15 @@ class Application:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def command_session(settings: Settings | None = None) -> Iterator[Session]:
+    """One transaction on DATABASE_URL for a command-line tool, the schema brought
+    up to date first; the engine is closed afterwards."""
+    app = Application(settings or Settings.from_env())
+    try:
+        with transaction(app.sessions) as session:
+            yield session
+    finally:
+        app.close()

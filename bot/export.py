@@ -36,8 +36,7 @@ def _safe_cell(value: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    from bot.db import make_engine, session_factory, transaction, upgrade
-    from bot.settings import Settings
+    from bot.app import command_session
 
     parser = argparse.ArgumentParser(prog="python -m bot export")
     parser.add_argument("what", choices=["cases"])
@@ -46,14 +45,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--unit", help="only this unit's cases")
     parser.add_argument("--since", type=date.fromisoformat, help="only cases created on or after YYYY-MM-DD (Bangkok)")
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
-    upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            rows = records.export_rows(session, unit=args.unit, since=args.since)
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        rows = records.export_rows(session, unit=args.unit, since=args.since)
     text = cases_csv(rows)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8", newline="")

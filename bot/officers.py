@@ -71,8 +71,7 @@ def find_by_name(session: Session, unit: str, name: str) -> list[Officer]:
 
 
 def main(argv: list[str]) -> int:
-    from bot.db import make_engine, session_factory, transaction, upgrade
-    from bot.settings import Settings
+    from bot.app import command_session
 
     parser = argparse.ArgumentParser(prog="python -m bot officers")
     sub = parser.add_subparsers(dest="action", required=True)
@@ -81,20 +80,14 @@ def main(argv: list[str]) -> int:
     invite.add_argument("--role", default="officer", choices=ROLES)
     sub.add_parser("list", help="list registered officers")
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
-    upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            if args.action == "invite":
-                row = make_invite(session, args.unit, args.role)
-                print(row.code)
-                print(f"unit: {row.unit}  role: {row.role}  expires: {row.expires_at:%Y-%m-%d}")
-                print("The officer types: ลงทะเบียน " + row.code + " (in a 1:1 chat with the bot)")
-            else:
-                for officer in session.scalars(select(Officer).order_by(Officer.unit, Officer.id)):
-                    state = "active" if officer.active else "inactive"
-                    print(f"{officer.id}\t{officer.unit}\t{officer.role}\t{state}\t{officer.display_name}")
-    finally:
-        engine.dispose()
+    with command_session() as session:
+        if args.action == "invite":
+            row = make_invite(session, args.unit, args.role)
+            print(row.code)
+            print(f"unit: {row.unit}  role: {row.role}  expires: {row.expires_at:%Y-%m-%d}")
+            print("The officer types: ลงทะเบียน " + row.code + " (in a 1:1 chat with the bot)")
+        else:
+            for officer in session.scalars(select(Officer).order_by(Officer.unit, Officer.id)):
+                state = "active" if officer.active else "inactive"
+                print(f"{officer.id}\t{officer.unit}\t{officer.role}\t{state}\t{officer.display_name}")
     return 0

@@ -11,10 +11,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from bot.app import Application
-from bot.db import transaction
+from bot.app import command_session
 from bot.db.models import Chat
-from bot.settings import Settings
 
 FLAGS = ("visits", "advances", "digest")
 
@@ -31,44 +29,40 @@ def main(argv: list[str]) -> int:
     off.add_argument("group_id")
     args = parser.parse_args(argv)
 
-    app = Application(Settings.from_env())
-    try:
-        with transaction(app.sessions) as session:
-            if args.command == "list":
-                rows = list(session.scalars(select(Chat).where(Chat.chat_type.in_(("group", "room"))).order_by(Chat.id)))
-                if not rows:
-                    print("no groups yet")
-                for chat in rows:
-                    wants = [f for f in FLAGS if getattr(chat, f"notify_{f}")]
-                    state = "registered" if chat.registered_at else "not registered"
-                    print(f"{chat.line_chat_id}  {state}  unit={chat.unit or '-'}  notify={','.join(wants) or '-'}{'' if chat.active else '  (left)'}")
-                return 0
-            if not args.group_id.startswith(("C", "R")):
-                print("a LINE group id starts with C (a room id with R)")
-                return 2
-            chat = session.scalar(select(Chat).where(Chat.line_chat_id == args.group_id))
-            if args.command == "register":
-                wanted = {f.strip() for f in args.only.split(",") if f.strip()}
-                unknown = wanted - set(FLAGS)
-                if unknown:
-                    print(f"unknown notification: {', '.join(sorted(unknown))}")
-                    return 2
-                if chat is None:
-                    chat = Chat(line_chat_id=args.group_id, chat_type="group" if args.group_id.startswith("C") else "room")
-                    session.add(chat)
-                chat.unit = args.unit
-                chat.registered_at = datetime.now(timezone.utc)
-                for f in FLAGS:
-                    setattr(chat, f"notify_{f}", f in wanted)
-                print(f"registered {args.group_id} for {args.unit}: {', '.join(f for f in FLAGS if f in wanted)}")
-                return 0
-            if chat is None:
-                print("unknown group")
-                return 1
-            chat.registered_at = None
-            for f in FLAGS:
-                setattr(chat, f"notify_{f}", False)
-            print(f"{args.group_id}: notifications off")
+    with command_session() as session:
+        if args.command == "list":
+            rows = list(session.scalars(select(Chat).where(Chat.chat_type.in_(("group", "room"))).order_by(Chat.id)))
+            if not rows:
+                print("no groups yet")
+            for chat in rows:
+                wants = [f for f in FLAGS if getattr(chat, f"notify_{f}")]
+                state = "registered" if chat.registered_at else "not registered"
+                print(f"{chat.line_chat_id}  {state}  unit={chat.unit or '-'}  notify={','.join(wants) or '-'}{'' if chat.active else '  (left)'}")
             return 0
-    finally:
-        app.close()
+        if not args.group_id.startswith(("C", "R")):
+            print("a LINE group id starts with C (a room id with R)")
+            return 2
+        chat = session.scalar(select(Chat).where(Chat.line_chat_id == args.group_id))
+        if args.command == "register":
+            wanted = {f.strip() for f in args.only.split(",") if f.strip()}
+            unknown = wanted - set(FLAGS)
+            if unknown:
+                print(f"unknown notification: {', '.join(sorted(unknown))}")
+                return 2
+            if chat is None:
+                chat = Chat(line_chat_id=args.group_id, chat_type="group" if args.group_id.startswith("C") else "room")
+                session.add(chat)
+            chat.unit = args.unit
+            chat.registered_at = datetime.now(timezone.utc)
+            for f in FLAGS:
+                setattr(chat, f"notify_{f}", f in wanted)
+            print(f"registered {args.group_id} for {args.unit}: {', '.join(f for f in FLAGS if f in wanted)}")
+            return 0
+        if chat is None:
+            print("unknown group")
+            return 1
+        chat.registered_at = None
+        for f in FLAGS:
+            setattr(chat, f"notify_{f}", False)
+        print(f"{args.group_id}: notifications off")
+        return 0

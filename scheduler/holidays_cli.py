@@ -13,12 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import extract, select
 
-from bot.app import Application
+from bot.app import command_session
 from bot.clock import thai_weekday_date
-from bot.db import transaction
 from bot.db.models import Holiday
-from bot.settings import Settings
-from scheduler.workdays import DEFAULT_HOLIDAYS_FILE, read_holidays_file, upsert_holidays
+from scheduler.workdays import DEFAULT_HOLIDAYS_FILE, ensure_seeded, read_holidays_file, upsert_holidays
 
 
 def main(argv: list[str]) -> int:
@@ -33,27 +31,24 @@ def main(argv: list[str]) -> int:
     imp.add_argument("file", nargs="?", type=Path, default=DEFAULT_HOLIDAYS_FILE)
     args = parser.parse_args(argv)
 
-    app = Application(Settings.from_env())
-    try:
-        with transaction(app.sessions) as session:
-            if args.command == "list":
-                stmt = select(Holiday).order_by(Holiday.day)
-                if args.year:
-                    stmt = stmt.where(extract("year", Holiday.day) == args.year)
-                rows = list(session.scalars(stmt))
-                for h in rows:
-                    print(f"{h.day.isoformat()}  {thai_weekday_date(h.day)}  {h.name}")
-                print(f"{len(rows)} holidays")
-            elif args.command == "add":
-                added = upsert_holidays(session, [(args.day, " ".join(args.name))])
-                print(f"{'added' if added else 'updated'} {args.day.isoformat()}")
-            else:
-                if not args.file.exists():
-                    print(f"no such file: {args.file}")
-                    return 1
-                rows = read_holidays_file(args.file)
-                added = upsert_holidays(session, rows)
-                print(f"imported {len(rows)} holidays ({added} new)")
-        return 0
-    finally:
-        app.close()
+    with command_session() as session:
+        if args.command == "list":
+            ensure_seeded(session)  # the same table the reminders use, seeded the same way
+            stmt = select(Holiday).order_by(Holiday.day)
+            if args.year:
+                stmt = stmt.where(extract("year", Holiday.day) == args.year)
+            rows = list(session.scalars(stmt))
+            for h in rows:
+                print(f"{h.day.isoformat()}  {thai_weekday_date(h.day)}  {h.name}")
+            print(f"{len(rows)} holidays")
+        elif args.command == "add":
+            added = upsert_holidays(session, [(args.day, " ".join(args.name))])
+            print(f"{'added' if added else 'updated'} {args.day.isoformat()}")
+        else:
+            if not args.file.exists():
+                print(f"no such file: {args.file}")
+                return 1
+            rows = read_holidays_file(args.file)
+            added = upsert_holidays(session, rows)
+            print(f"imported {len(rows)} holidays ({added} new)")
+    return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -319,6 +320,7 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "typed_total": sum(x[1] for x in typed),
         "focus_total": sum(x[4] for x in typed),
         "doc_years": index.extra.get("doc_years", {}),
+        "unit_re": _answer_unit_re(q.text),
         # numbers the question names (amounts, days, item numbers; not single digits)
         "numbers": [t for t in dict.fromkeys(seq) if t[:1].isdigit() and len(t) >= 2 and t in index.idf],
         "docs": doc_mentions(index, q),
@@ -328,6 +330,22 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "max_idf": math.log(1 + (index.n + 0.5) / 0.5) - 1e-9,  # idf of words the manuals never use
         "rare_idf": math.log(1 + (index.n - RARE_DF + 0.5) / (RARE_DF + 0.5)) - 1e-9,
     }
+
+
+# "กี่วัน", "กี่ชั่วโมง", "กี่บาท": the answer is a number with that unit
+_ASKED_UNIT_RE = re.compile(strip_tones(r"(?:กี่|กี|เท่าไร|เท่าไหร่)\s*(วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|อาทิตย์|เดือน|ปี|บาท|คน|ครั้ง|เมือง|ขั้นตอน|โครงการ|ฉบับ|ประเทศ|ราย)"))
+_UNIT_ALIASES = {strip_tones(k): strip_tones(v) for k, v in {
+    "ชม": "ชั่วโมง|ชม", "ชั่วโมง": "ชั่วโมง|ชม", "อาทิตย์": "สัปดาห์|อาทิตย์", "สัปดาห์": "สัปดาห์|อาทิตย์"}.items()}
+
+
+@lru_cache(maxsize=1024)
+def _answer_unit_re(text: str):
+    m = _ASKED_UNIT_RE.search(strip_tones(text))
+    if not m:
+        return None
+    unit = m.group(1)
+    alts = _UNIT_ALIASES.get(unit, unit)
+    return re.compile(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:" + alts + ")")
 
 
 _DEF_TITLE = strip_tones("คำจำกัดความ")
@@ -395,6 +413,8 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
             s *= flag[1]
     if ctx["definition"] and "definition" in u.flags and _defines(u.norm_title, ctx["qnorm"]):
         s *= DEFINES_BOOST
+    if ctx["unit_re"] is not None and ctx["unit_re"].search(u.norm_text):
+        s *= UNIT_BOOST
     nums = ctx["numbers"]
     if nums:
         found = sum(1 for n in nums if n in terms_)
@@ -411,6 +431,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
 
 
 DOC_BOOST = 1.15
+UNIT_BOOST = 1.2  # "กี่ชั่วโมง" and the passage gives a number of hours
 QUERY_SPACES = True  # a space typed between Thai words is a word boundary (the manuals' are PDF artefacts)
 NUMBER_BOOST = 0.2  # a number of the question (500000, 30, 5.2) found in the passage
 # flowchart passages are lane labels and arrows: a poor answer unless nothing else fits

@@ -338,9 +338,22 @@ _UNIT_ALIASES = {strip_tones(k): strip_tones(v) for k, v in {
     "ชม": "ชั่วโมง|ชม", "ชั่วโมง": "ชั่วโมง|ชม", "อาทิตย์": "สัปดาห์|อาทิตย์", "สัปดาห์": "สัปดาห์|อาทิตย์"}.items()}
 
 
+# "ปีไหน", "พ.ศ. อะไร": the answer is a BE year; "กี่เปอร์เซ็นต์", "ร้อยละเท่าไร": a percentage
+_ASKED_YEAR_RE = re.compile(strip_tones(r"(?:ปี|พ\.?ศ\.?)\s*(?:ไหน|อะไร|ใด|เท่าไร|เท่าไหร่)|ปีงบประมาณไหน|ฉบับปีไหน"))
+_BE_YEAR_IN_TEXT = re.compile(r"(?<!\d)25\d\d(?!\d)")
+_ASKED_PERCENT_RE = re.compile(strip_tones(r"กี่\s*(?:เปอร์เซ็นต์|%)|ร้อยละ\s*(?:เท่าไร|เท่าไหร่|กี่)|กี่\s*ร้อยละ"))
+_PERCENT_IN_TEXT = re.compile(strip_tones(r"ร้อยละ\d|\d\s*%|\dเปอร์เซ็นต์"))
+ASK_YEAR = True
+
+
 @lru_cache(maxsize=1024)
 def _answer_unit_re(text: str):
-    m = _ASKED_UNIT_RE.search(strip_tones(text))
+    t = strip_tones(text)
+    if ASK_YEAR and _ASKED_YEAR_RE.search(t):
+        return _BE_YEAR_IN_TEXT
+    if ASK_YEAR and _ASKED_PERCENT_RE.search(t):
+        return _PERCENT_IN_TEXT
+    m = _ASKED_UNIT_RE.search(t)
     if not m:
         return None
     unit = m.group(1)

@@ -501,4 +501,24 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
             if sc.score * STEP_TO_TABLE > scored[p].score:
                 scored[p].score = sc.score * STEP_TO_TABLE
     out = sorted(scored.values(), key=lambda x: -x.score)
+    if SIBLING_MARGIN and len(out) >= 2:
+        out = _prefer_table_for_tied_siblings(index, q, out, base, ctx)
     return out[:top]
+
+
+SIBLING_MARGIN = 0.05  # sibling steps this close at the top: answer with their table
+
+
+def _prefer_table_for_tied_siblings(index: Index, q: Query, out: list, base, ctx) -> list:
+    """Two steps of one table scored almost alike at the top: the question does not tell
+    them apart, so the table holding both is the better answer (it shows each step)."""
+    parents = index.extra.get("parent", {})
+    a, b = out[0], out[1]
+    if a.unit.kind != "step" or b.unit.kind != "step" or b.score < a.score * (1 - SIBLING_MARGIN):
+        return out
+    p = parents.get(a.i)
+    if p is None or p != parents.get(b.i) or index.units[p].kind != "steps":
+        return out
+    table = next((x for x in out if x.i == p), None) or _rescore(index, q, p, float(base[p]), ctx)
+    table.score = a.score
+    return [table] + [x for x in out if x.i != p]

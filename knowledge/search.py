@@ -501,7 +501,7 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
             if sc.score * STEP_TO_TABLE > scored[p].score:
                 scored[p].score = sc.score * STEP_TO_TABLE
     out = sorted(scored.values(), key=lambda x: -x.score)
-    if SIBLING_MARGIN and len(out) >= 2:
+    if SIBLING_MARGIN and len(out) >= 2 and not q.intents & {"duration", "when"}:
         out = _prefer_table_for_tied_siblings(index, q, out, base, ctx)
     return out[:top]
 
@@ -511,7 +511,8 @@ SIBLING_MARGIN = 0.05  # sibling steps this close at the top: answer with their 
 
 def _prefer_table_for_tied_siblings(index: Index, q: Query, out: list, base, ctx) -> list:
     """Two steps of one table scored almost alike at the top: the question does not tell
-    them apart, so the table holding both is the better answer (it shows each step)."""
+    them apart, so the table holding both is the better answer (it shows each step).
+    Not for a duration or date: that answer names one step's time."""
     parents = index.extra.get("parent", {})
     a, b = out[0], out[1]
     if a.unit.kind != "step" or b.unit.kind != "step" or b.score < a.score * (1 - SIBLING_MARGIN):

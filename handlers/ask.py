@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 router = Router("ask")
 
-STEPS_SHOWN = 6
+STEPS_SHOWN = 5  # a phone screen: the first steps, the rest behind "ดูขั้นตอนทั้งหมด"
 SEE_ALL = "ดูขั้นตอนทั้งหมด"
 _STEP_LINE = re.compile(r"^\s*\d+[.)]\s")
 
@@ -38,10 +38,11 @@ def _steps_action(section_id: str, title: str = "") -> Action:
 
 
 def _format_step(step: Any) -> str:
+    """One short line per step for a card (the full text is behind "ดูขั้นตอนทั้งหมด")."""
     try:
-        from knowledge.answer import format_step
+        from knowledge.answer import brief_step
 
-        return format_step(step)
+        return brief_step(step)
     except Exception:  # a fake engine's step in tests
         extra = [x for x in (getattr(getattr(step, "duration", None), "raw", ""), step.responsible) if x]
         return f"{step.no}. {step.text}" + (f" ({' · '.join(extra)})" if extra else "")
@@ -61,14 +62,15 @@ def answer_reply(answer: Any) -> Reply:
     intro = body_lines
     items: list[str] = []
     if steps:
-        intro = [line for line in body_lines if not _STEP_LINE.match(line)]
+        # the body's own step lines become the card's items: each step is shown once
+        intro = [line for line in body_lines if not _STEP_LINE.match(line) and not line.startswith("…และอีก")]
         items = [_format_step(s) for s in steps[:STEPS_SHOWN]]
     total = max(answer.total_steps, len(steps))
     if steps and total > len(items):
-        items.append(f"… ทั้งหมด {total} ขั้นตอน แตะ \"{SEE_ALL}\" ค่ะ")
+        items.append(f"…และอีก {total - len(items)} ขั้นตอน แตะ \"{SEE_ALL}\" นะคะ")
     buttons: list[Action] = []
     quick: list[Action] = []
-    if answer.section_id and total:
+    if answer.section_id and total > 1:
         buttons.append(_steps_action(answer.section_id, answer.title))
         quick.append(_steps_action(answer.section_id, answer.title))
     quick += [_topic_action(s.title, s.section_id) for s in answer.suggestions[:3]]
@@ -144,16 +146,14 @@ def topic(ev: Incoming, ctx: Context) -> list[Reply]:
 
 def section_reply(engine: Any, section: Any) -> Reply:
     """The card for one section by id (not a search: the person chose it)."""
-    from knowledge.answer import Answer, citation, display_text
+    from knowledge.answer import MAX_BODY, Answer, citation, display_text, shorten, tidy
 
     title = _title(section)
     spans = getattr(section, "spans", None) or []
     lines = (spans[0].first, spans[-1].last) if spans else None
     steps_text = engine.steps_text(section.id)
     total = len([line for line in steps_text.split("\n") if line.strip()])
-    body = display_text(section)
-    if len(body) > 1200:
-        body = body[:1200].rsplit(" ", 1)[0] + " …"
+    body = shorten(tidy(section.text), MAX_BODY) if getattr(section, "text", "") else display_text(section, MAX_BODY)
     answer = Answer(
         query=title, kind="answer", title=title, body=body or title, total_steps=total,
         citation=citation(engine, section, lines) if lines else "", section_id=section.id,

@@ -11,7 +11,7 @@ from knowledge.model import Section, Step
 from knowledge.search import analyse, score, smalltalk_kind
 from knowledge.text.normalize import strip_markup, thai_digits_to_arabic
 
-MAX_BODY = 1200
+MAX_BODY = 600  # characters: one phone screen
 
 
 @dataclass(slots=True)
@@ -65,12 +65,13 @@ def display_text(section: Section, limit: int | None = None) -> str:
 
 
 def format_step(step: Step) -> str:
+    """One whole step on one line (engine.steps_text: one line per step)."""
     extra = []
     if step.duration and step.duration.raw:
-        extra.append(clean(step.duration.raw))
+        extra.append(one_line(step.duration.raw))
     if step.responsible:
-        extra.append("ผู้รับผิดชอบ " + clean(step.responsible))
-    line = f"{step.no}. {clean(step.text)}"
+        extra.append("ผู้รับผิดชอบ " + one_line(step.responsible))
+    line = f"{step.no}. {one_line(step.text)}"
     return line + (f" ({' · '.join(extra)})" if extra else "")
 
 
@@ -79,15 +80,16 @@ def format_steps(steps: list[Step]) -> list[str]:
 
 
 def _truncate(text: str, limit: int = MAX_BODY) -> str:
+    """At most `limit` characters, cut where a line or a phrase ends."""
     if len(text) <= limit:
         return text
-    cut = text[:limit]
+    cut = text[: limit - 1]
     for sep in ("\n", " ", "·"):
         i = cut.rfind(sep)
         if i > limit * 0.6:
             cut = cut[:i]
             break
-    return cut.rstrip() + " …"
+    return cut.rstrip(" ·;,-(") + "…"
 
 
 GREETING_REPLIES = [
@@ -103,20 +105,17 @@ def _smalltalk(query: str, kind: str, t0: float) -> Answer:
 
 
 def _owner_steps(engine, section: Section) -> tuple[Section | None, list[Step]]:
-    if section.steps:
-        owner = engine.procedure(section.key) if section.key else None
-        return owner or section, section.steps
-    if not section.key:
-        return None, []
-    owner = engine.procedure(section.key)
+    """The procedure a passage belongs to and that procedure's whole list of steps
+    (a single matched step still counts the procedure's steps, not 1)."""
+    owner = engine.procedure(section.key) if section.key else None
     if owner is None:
-        return None, []
+        return (section, section.steps) if section.steps and section.kind != "step" else (None, list(section.steps))
     if owner.steps:
         return owner, owner.steps
     for child in engine.corpus.children(owner):
         if child.steps:
             return owner, child.steps
-    return owner, []
+    return owner, list(section.steps) if section.kind != "step" else []
 
 
 def _label(section: Section) -> str:
@@ -126,7 +125,7 @@ def _label(section: Section) -> str:
     if sep and ":" in tail:
         tail = tail.split(":", 1)[0]
     t = f"{clean_title(head)}{sep}{tail}" if sep else clean_title(t)
-    return t if len(t) <= 110 else t[:108].rstrip() + "…"
+    return shorten(t, 80)
 
 
 def citation(engine, section: Section, lines: tuple[int, int]) -> str:
@@ -174,80 +173,297 @@ def _step_of(section: Section) -> Step | None:
 
 
 def _polite(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text if text.endswith(("ค่ะ", "คะ")) else text + " ค่ะ"
+    text = text.strip().rstrip(".").rstrip()
+    if text.endswith(("ค่ะ", "คะ", "นะคะ")):
+        return text
+    return text + ("ค่ะ" if re.search(r"[\u0e01-\u0e4e]$", text) else " ค่ะ")
+
+
+# --- display helpers: table cells as readable Thai ----------------------------------
+
+_TIME_UNIT = r"(?:วัน\s*ทำการ|วัน|ชั่วโมง|ชม\.|นาที|สัปดาห์|เดือน|ปี)"
+_HAS_TIME = re.compile(r"\d+\s*(?:-\s*\d+\s*)?" + _TIME_UNIT)
+_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:ล้าน)?\s*บาท|ไม่ใช้งบประมาณ")
+
+
+def tidy(text: str) -> str:
+    """clean() plus what table cells leave behind: "(ต่อ)", leader dots, pipes, bullets."""
+    t = clean(text)
+    t = re.sub(r"\(\s*ต่อ\s*\)", "", t)
+    t = re.sub(r"\.{3,}|…{2,}|_{3,}", " ", t)
+    t = re.sub(r"\s*\|\s*", " · ", t)
+    t = re.sub(r"\s*[▪•●]\s*", " ", t)
+    t = re.sub(r"(\d+)\s+วัน\s+ทำการ", r"\1 วันทำการ", t)
+    t = re.sub(r"^[\s\-–]+", "", t, flags=re.M)
+    t = re.sub(r"[ \u00a0]{2,}", " ", t)
+    t = re.sub(r"\n{2,}", "\n", t)
+    return t.strip(" ·-\n")
+
+
+def one_line(text: str) -> str:
+    """A cell's lines (often "- a\n- b", "1. a 2. b") as one phrase: "a; b"."""
+    t = re.sub(r"(?:^|(?<=\s))\d{1,2}\.\s*(?=[\u0e01-\u0e4e])", "\n", tidy(text))
+    parts = [p.strip(" -–·;") for p in re.split(r"\n|(?<!\d)\s+-\s+(?!\d)", t)]
+    return "; ".join(p for p in parts if p)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut only where a phrase ends (a space, ";", a line)."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    best = max(cut.rfind(sep) for sep in (" ", ";", "\n", ","))
+    if best > limit * 0.5:
+        cut = cut[:best]
+    return cut.rstrip(" ;,·-(") + "…"
+
+
+def short_title(title: str, limit: int = 70) -> str:
+    return shorten(title, limit)
+
+
+def brief_step(step: Step, limit: int = 110) -> str:
+    """One step on one short line, for cards: "3. ตรวจสอบงบประมาณ (2 วันทำการ · เจ้าหน้าที่พัสดุ)"."""
+    extra = []
+    if step.duration and step.duration.raw:
+        extra.append(shorten(one_line(step.duration.raw), 40))
+    if step.responsible:
+        extra.append(shorten(one_line(step.responsible), 50))
+    line = f"{step.no}. {shorten(one_line(step.text), limit)}"
+    return line + (f" ({' · '.join(extra)})" if extra else "")
+
+
+def _bullets(text: str) -> list[str]:
+    return [p for p in (x.strip(" -–·;") for x in re.split(r"\n|\s-\s|\s·\s", tidy(text))) if len(p) > 2]
+
+
+def _paired_durations(step: Step) -> list[tuple[str, str]]:
+    """A step whose cell lists cases ("- วงเงินเกิน 5 แสนบาท …") next to a cell of as many
+    durations: the pairs, row by row, as the table prints them."""
+    if not step.duration or not step.duration.raw:
+        return []
+    cases = [p for p in (x.strip(" -–") for x in tidy(step.text).split("\n")) if p]
+    durs = [d.strip() for d in re.findall(r"(?:ไม่น้อยกว่า|ไม่เกิน|ภายใน)?\s*\d+(?:\s*-\s*\d+)?\s*" + _TIME_UNIT,
+                                         tidy(step.duration.raw))]
+    if len(cases) >= 2 and len(cases) == len(durs):
+        return list(zip(cases, [re.sub(r"วัน\s+ทำการ", "วันทำการ", d) for d in durs]))
+    return []
+
+
+def _step_context(step: Step, title: str, total: int, with_duration: bool = True, with_role: bool = True) -> str:
+    of = f"จาก {total} ขั้นตอน" if total > 1 else ""  # "ขั้นตอนที่ 9 จาก 10 ขั้นตอนของ…"
+    line = f"เรื่องนี้อยู่ในขั้นตอนที่ {step.no}{' ' + of if of else ''}ของ{short_title(title)}: {shorten(one_line(step.text), 160)}"
+    extra = []
+    if with_duration and step.duration and step.duration.raw:
+        extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
+    if with_role and step.responsible:
+        extra.append(f"ผู้รับผิดชอบคือ {shorten(one_line(step.responsible), 80)}")
+    return line + (" (" + " · ".join(extra) + ")" if extra else "")
+
+
+def _steps_summary(title: str, steps: list[Step], limit: int = MAX_BODY) -> str:
+    """The intro line and as many short step lines as fit the phone screen."""
+    head = f"{short_title(title)} มีทั้งหมด {len(steps)} ขั้นตอนค่ะ" if len(steps) > 1 else f"{short_title(title)} มี 1 ขั้นตอนค่ะ"
+    if not head.startswith("ขั้นตอน"):
+        head = "ขั้นตอน" + head
+    lines = [head]
+    used = len(head)
+    for i, s in enumerate(steps):
+        line = brief_step(s)
+        rest = len(steps) - i
+        if used + len(line) + 1 > limit - 60 and rest > 1:
+            lines.append(f"…และอีก {rest} ขั้นตอน แตะ \"ดูขั้นตอนทั้งหมด\" เพื่อดูครบทุกขั้นตอนนะคะ")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
 
 
 def _body_for(engine, section: Section, owner: Section | None, steps: list[Step], intents: set[str], q) -> tuple[str, list[Step]]:
+    """The reply body, direct answer first, and the steps a card should list."""
     from knowledge.text.normalize import strip_tones
 
-    text = display_text(section)
+    text = tidy(section.text) if section.text else ""
     q_terms = [t for t in q.content if len(t) > 1]
-    plain_terms = q_terms  # tone-stripped terms; clauses are compared tone-stripped too
     step = _step_of(section)
     title = clean_title(owner.title if owner else section.title)
+    total = len(steps)
+
+    if step is None and steps and section.kind in {"steps", "procedure", "flowchart"}:
+        step = _pick_step(steps, intents, q_terms)
 
     # where rules are looked for: a step's own cells, else the passage text
-    rule_text = clean("\n".join(x for x in (step.text, step.standard) if x)) if step else text
+    rule_text = tidy("\n".join(x for x in (step.text, step.standard) if x)) if step else text
 
-    def clause(rx):
-        c = _best_clause(strip_tones(rule_text), rx, plain_terms)
-        if c is None:
-            return None
-        # return the clause with its tone marks: find it back in the display text
+    def clause(rx, must=None):
+        if step is None and section.kind == "steps":
+            return None  # a table of steps holds no rule sentence: its rows are steps
+        best = None
         for orig in _clauses(rule_text):
+            if must is not None and not must.search(orig):
+                continue
+            if re.match(r"\d+\.\s", orig):  # a step row, not a rule
+                continue
+            if rx.search(strip_tones(orig)):
+                best = best or []
+                best.append(orig)
+        if not best:
+            return None
+        c = _best_clause("\n".join(strip_tones(b) for b in best), rx, q_terms)
+        for orig in best:
             if strip_tones(orig) == c:
-                return orig
-        return c
+                return shorten(one_line(orig), 220)
+        return shorten(one_line(best[0]), 220) if c else None
 
-    # a bare topic ("พิธีมอบกุญแจเมือง") on a procedure or its table: show its steps too
+    # a bare topic ("พิธีมอบกุญแจเมือง") on a procedure or its table: show its steps
     if ("steps" in intents or (not intents and section.kind in {"procedure", "steps"})) and steps and not step:
-        lines = format_steps(steps)
-        return f"ขั้นตอน{title} มีทั้งหมด {len(steps)} ขั้นตอนค่ะ\n" + "\n".join(lines), steps
+        return _steps_summary(title, steps), steps
+
     if "duration" in intents or "when" in intents:
-        rule = clause(_DURATION_TONELESS)
+        rule = clause(_DURATION_TONELESS, must=_HAS_TIME)
         if step is not None:
-            dur = clean(step.duration.raw) if step.duration else ""
-            what = _short(clean(step.text), 220)
-            parts = []
-            if rule and (not dur or rule.replace(" ", "") not in dur.replace(" ", "")):
-                parts.append(f"ตามคู่มือ: {rule}")
-            parts.append(f"ขั้นตอนที่ {step.no} ของ{title}: {what}" + (f" ใช้เวลา {dur}" if dur else ""))
-            if step.responsible:
-                parts.append(f"ผู้รับผิดชอบ: {clean(step.responsible)}")
-            return _polite("\n".join(parts)), [step]
-        if rule:
-            timed = [s for s in steps if s.duration]
-            body = f"ตามคู่มือ: {rule}"
-            if timed and "steps" in intents:
-                body += "\nระยะเวลาแต่ละขั้นตอน:\n" + "\n".join(format_steps(timed))
-                return body, timed
-            return _polite(body), []
-        timed = [s for s in steps if s.duration]
-        if timed:
-            return "ระยะเวลาแต่ละขั้นตอนของ" + title + ":\n" + "\n".join(format_steps(timed)), timed
+            pairs = _paired_durations(step)
+            if pairs:
+                head = f"ขั้นตอนที่ {step.no} ของ{short_title(title)} ใช้เวลาตามกรณีดังนี้ค่ะ"
+                lines = [f"• {shorten(c, 90)}: {d}" for c, d in pairs]
+                tail = f"ผู้รับผิดชอบคือ {one_line(step.responsible)}" if step.responsible else ""
+                return "\n".join([head, *lines, *([tail] if tail else [])]), []
+            dur = one_line(step.duration.raw) if step.duration and step.duration.raw else ""
+            if rule:
+                first = _polite(f"คู่มือกำหนดไว้ว่า {rule}")
+                ctx = _step_context(step, title, total, with_duration=bool(dur) and dur.replace(" ", "") not in rule.replace(" ", ""))
+            elif dur:
+                first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)} ใช้เวลา {dur}")
+                ctx = f"คือ {shorten(one_line(step.text), 160)}"
+                if step.responsible:
+                    ctx += f" (ผู้รับผิดชอบคือ {shorten(one_line(step.responsible), 80)})"
+                if total > 1:
+                    ctx += f"\nขั้นตอนอื่นใช้เวลาเท่าไร แตะ \"ดูขั้นตอนทั้งหมด\" ได้เลยนะคะ"
+            else:
+                first, ctx = "", ""
+            if first:
+                return f"{first}\n{ctx}", []
+        elif rule:
+            return _polite(f"คู่มือกำหนดไว้ว่า {rule}") + (f"\n(เรื่อง{short_title(title)})" if title else ""), []
+        timed = [s for s in steps if s.duration and s.duration.raw]
+        if timed and not step:
+            lines = [f"ระยะเวลาแต่ละขั้นตอนของ{short_title(title)} มีดังนี้ค่ะ"]
+            for i, s in enumerate(timed):
+                line = f"• ขั้นตอนที่ {s.no}: {shorten(one_line(s.duration.raw), 40)} ({shorten(one_line(s.text), 60)})"
+                if sum(len(x) + 1 for x in lines) + len(line) > MAX_BODY - 70 and len(timed) - i > 1:
+                    lines.append(f"…และอีก {len(timed) - i} ขั้นตอน แตะ \"ดูขั้นตอนทั้งหมด\" นะคะ")
+                    break
+                lines.append(line)
+            return "\n".join(lines), []
+
     # who / which documents: the step's own cell, else a rule sentence, else every step's cell
-    for intent, field_, rx, step_label, rule_label, list_label in (
-        ("role", "responsible", _ROLE_TONELESS, "ผู้รับผิดชอบ", "ตามคู่มือ", "ผู้รับผิดชอบแต่ละขั้นตอนของ" + title),
-        ("forms", "forms", _FORM_TONELESS, f"เอกสาร/แบบฟอร์มในขั้นตอนนี้ของ{title}", "เอกสารที่เกี่ยวข้องตามคู่มือ",
-         "แบบฟอร์ม/เอกสารในแต่ละขั้นตอน"),
+    for intent, field_, rx, first_fmt, list_head in (
+        ("role", "responsible", _ROLE_TONELESS, "ผู้รับผิดชอบคือ {}", "ผู้รับผิดชอบแต่ละขั้นตอนของ{} มีดังนี้ค่ะ"),
+        ("forms", "forms", _FORM_TONELESS, "เอกสาร/แบบฟอร์มที่ใช้คือ {}", "เอกสาร/แบบฟอร์มในแต่ละขั้นตอนของ{} มีดังนี้ค่ะ"),
     ):
         if intent not in intents:
             continue
         if step is not None and getattr(step, field_):
-            body = f"{step_label}: {clean(getattr(step, field_))}\n(ขั้นตอนที่ {step.no} ของ{title}: {_short(clean(step.text), 220)})"
-            return _polite(body), [step]
-        rule = clause(rx)
+            first = _polite(first_fmt.format(shorten(one_line(getattr(step, field_)), 200)))
+            return f"{first}\n{_step_context(step, title, total, with_role=field_ != 'responsible')}", []
+        rule = clause(rx) if step is not None or section.kind in {"requirements", "framework", "procedure", "scope"} else None
         if rule:
-            return _polite(f"{rule_label}: {rule}"), []
+            return _polite(f"คู่มือระบุไว้ว่า {rule}") + (f"\n(เรื่อง{short_title(title)})" if title else ""), []
         having = [s for s in steps if getattr(s, field_)]
         if having:
-            return list_label + ":\n" + "\n".join(f"{s.no}. {clean(getattr(s, field_))}" for s in having), having
+            lines = [f"• ขั้นตอนที่ {s.no}: {shorten(one_line(getattr(s, field_)), 90)}" for s in having[:8]]
+            return "\n".join([list_head.format(short_title(title)), *lines]), []
+
     if "framework" in intents:
         regs = section.facets.get("regulations") or (owner.facets.get("regulations") if owner else "")
-        if regs:
-            return f"ระเบียบ/กฎหมายที่เกี่ยวข้องกับ{title}:\n{clean(regs)}", []
-    return text, []
+        if not regs and section.kind == "framework":
+            regs = section.text
+        items = _bullets(regs) if regs else []
+        if items:
+            lines = [f"• {shorten(x, 150)}" for x in items[:8]]
+            return "\n".join([f"ระเบียบ/กฎหมายที่เกี่ยวข้องกับ{short_title(title)} มีดังนี้ค่ะ", *lines]), []
+
+    if "budget" in intents:
+        found = _MONEY.search(text)
+        if found:
+            amount = found.group(0)
+            name = _project_name(section) or title
+            first = "เรื่องนี้ไม่ใช้งบประมาณค่ะ" if amount == "ไม่ใช้งบประมาณ" else _polite(f"งบประมาณ{short_title(name)} คือ {amount}")
+            return first, []
+
+    if step is not None:
+        first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 260)}")
+        extra = []
+        if step.duration and step.duration.raw:
+            extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
+        if step.responsible:
+            extra.append(f"ผู้รับผิดชอบคือ {shorten(one_line(step.responsible), 80)}")
+        return first + ("\n" + " · ".join(extra) if extra else ""), []
+    if not text and steps:
+        return _steps_summary(title, steps), steps
+    body = _readable(text)
+    if _ASKS_NUMBER.search(getattr(q, "raw", "") or ""):
+        lead = _number_phrase(body, q_terms, thai_digits_to_arabic(q.raw))
+        if lead:  # "เป้าหมายกี่ครั้ง": the number first, the passage after it
+            return shorten(_polite(f"คู่มือระบุไว้ว่า {lead}") + "\n" + body, MAX_BODY), []
+    return shorten(body, MAX_BODY), []
+
+
+_ASKS_NUMBER = re.compile(r"กี่|เท่าไ|เท่าใด|ร้อยละ|จำนวน")
+
+
+def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
+    """The phrase giving the count a "กี่ครั้ง / กี่เมือง" question asks for: the number
+    followed by the very unit asked, with the words just before it ("ค่าเป้าหมาย 10 ครั้ง")."""
+    m = re.search(r"กี่\s*([\u0e01-\u0e4e]{2,8}?)(?:คะ|ค่ะ|ครับ|นะ|\s|$|\?)", raw)
+    if not m:
+        return None
+    unit = m.group(1)
+    best, best_score = None, -1
+    for hit in re.finditer(r"(\d[\d,.]*)\s*" + re.escape(unit), text):
+        start = max(text.rfind(" ", 0, max(hit.start() - 1, 0)), text.rfind("\n", 0, hit.start()),
+                    text.rfind(":", 0, hit.start())) + 1
+        window = text[max(0, hit.start() - 60):hit.start()]
+        score = sum(len(t) for t in q_terms if len(t) > 1 and t in window)
+        if score > best_score:
+            best, best_score = text[start:hit.end()].strip(), score
+    return best if best and len(best) <= 90 else None
+
+
+_STEP_FIELD = {"duration": "duration", "when": "duration", "role": "responsible", "forms": "forms"}
+
+
+def _pick_step(steps: list[Step], intents: set[str], q_terms: list[str]) -> Step | None:
+    """On a whole table of steps, the one step a when/who/which-document question is about:
+    the only step holding the most of the question's words (and the asked cell), else None."""
+    from knowledge.text.normalize import strip_tones
+
+    fields = [_STEP_FIELD[i] for i in intents if i in _STEP_FIELD]
+    if not fields or "steps" in intents:
+        return None
+    terms = [strip_tones(t) for t in q_terms if len(t) > 1]
+    scored = []
+    for s in steps:
+        if not all(getattr(s, f) for f in fields):
+            continue
+        plain = strip_tones(clean(s.text)).replace(" ", "").lower()
+        scored.append((sum(len(t) for t in terms if t.replace(" ", "").lower() in plain), s))
+    scored.sort(key=lambda x: -x[0])
+    if scored and scored[0][0] >= 3 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return scored[0][1]
+    return None
+
+
+def _project_name(section: Section) -> str:
+    m = re.search(r"ชื่อโครงการ[^:\n]*:\s*([^\n]+)", section.text or "")
+    return tidy(m.group(1)) if m else ""
+
+
+def _readable(text: str) -> str:
+    """A table row's "label: value" lines stay lines; lone labels ("ตัวชี้วัด") are dropped."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln and not re.fullmatch(r"[^:\s]{1,20}:?", ln))
 
 
 _DURATION_TONELESS = re.compile(
@@ -257,42 +473,65 @@ _ROLE_TONELESS = re.compile(r"ผูรับผิดชอบ|ผูอำน�
 _FORM_TONELESS = re.compile(r"แบบ|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ|หนังสือ")
 
 
+UNSURE_NONE = ("ขออภัยค่ะ ไม่พบเรื่องนี้ในคู่มือเลย ไม่อยากเดาคำตอบให้ผิดนะคะ "
+               "ลองพิมพ์ชื่องานหรือคำสำคัญอีกครั้ง เช่น \"เงินยืม คืนกี่วัน\"")
+
+
+def unsure_body(suggestions: list[Suggestion], what: str = "") -> str:
+    why = what or "ยังไม่แน่ใจว่าคู่มือตอบเรื่องนี้ไว้ตรงไหน จึงยังไม่ตอบเพื่อไม่ให้ผิดนะคะ"
+    if not suggestions:
+        return f"ขออภัยค่ะ {why}\nลองพิมพ์ชื่องานหรือคำสำคัญให้ชัดขึ้นได้เลยนะคะ"
+    lines = [f"{i}. {short_title(s.title, 80)}" for i, s in enumerate(suggestions[:3], 1)]
+    return "\n".join([f"ขออภัยค่ะ {why}", f"หัวข้อที่ใกล้เคียงที่สุด {len(lines)} เรื่องคือ", *lines,
+                      "แตะเลือกหัวข้อ หรือพิมพ์ชื่องานพร้อมสิ่งที่อยากรู้ให้ชัดขึ้นได้เลยนะคะ"])
+
+
+def _suggestions(engine, ranked) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for s in ranked:
+        owner = engine.procedure(s.unit.key) if s.unit.key else None
+        title = clean_title(owner.title if owner else s.unit.title.split(" – ")[0])
+        if title and title not in seen:
+            seen.add(title)
+            out.append(Suggestion(title, owner.id if owner else s.unit.sid))
+    return out
+
+
 def build_answer(engine, query: str) -> Answer:
     from knowledge.engine import is_confident
 
     t0 = time.perf_counter()
+
+    def ms() -> float:
+        return (time.perf_counter() - t0) * 1000
+
     kind = smalltalk_kind(query)
     if kind:
         return _smalltalk(query, kind, t0)
     q = analyse(engine.index, query)
     ranked = score(engine.index, q, top=8)
     if not ranked:
-        return Answer(query=query, kind="unsure", body="ขออภัยค่ะ ไม่พบเรื่องนี้ในคู่มือ ลองพิมพ์ชื่องานหรือคำสำคัญอีกครั้งนะคะ",
-                      took_ms=(time.perf_counter() - t0) * 1000)
-    suggestions: list[Suggestion] = []
-    seen_titles: set[str] = set()
-    for s in ranked:
-        owner = engine.procedure(s.unit.key) if s.unit.key else None
-        title = clean_title(owner.title if owner else s.unit.title.split(" – ")[0])
-        if title and title not in seen_titles:
-            seen_titles.add(title)
-            suggestions.append(Suggestion(title, owner.id if owner else s.unit.sid))
+        return Answer(query=query, kind="unsure", body=UNSURE_NONE, took_ms=ms())
+    suggestions = _suggestions(engine, ranked)
+    if len(suggestions) < 3:
+        suggestions = _suggestions(engine, score(engine.index, q, top=30))
     top = ranked[0]
     section = engine.section(top.unit.sid)
     if not is_confident(ranked):
-        titles = "\n".join(f"• {s.title}" for s in suggestions[:3])
-        return Answer(
-            query=query, kind="unsure",
-            body=f"ขออภัยค่ะ ยังไม่แน่ใจว่าคู่มือมีคำตอบเรื่องนี้ หัวข้อที่ใกล้เคียงที่สุดคือ\n{titles}\nเลือกหัวข้อหรือพิมพ์คำถามให้ชัดขึ้นได้เลยนะคะ",
-            suggestions=suggestions[:3], took_ms=(time.perf_counter() - t0) * 1000,
-        )
+        return Answer(query=query, kind="unsure", body=unsure_body(suggestions), suggestions=suggestions[:3], took_ms=ms())
     owner, steps = _owner_steps(engine, section)
     title = clean_title(owner.title if owner else section.title.split(" – ")[0])
+    if "budget" in q.intents and not ({"steps", "duration", "role", "forms", "framework"} & q.intents) \
+            and not _MONEY.search(tidy(section.text or "")):
+        # an amount was asked and this passage has none: say so rather than answer beside the point
+        return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(),
+                      body=unsure_body(suggestions, "ยังไม่พบตัวเลขงบประมาณของเรื่องนี้ในคู่มือที่แน่ใจได้นะคะ"))
     body, out_steps = _body_for(engine, section, owner, steps, q.intents, q)
     return Answer(
         query=query, kind="answer", title=title, body=_truncate(body), steps=out_steps,
         total_steps=len(steps), citation=citation(engine, section, top.unit.lines),
         section_id=section.id, key=section.key, source=top.unit.source, lines=top.unit.lines,
         suggestions=[s for s in suggestions if s.title != title][:3],
-        took_ms=(time.perf_counter() - t0) * 1000,
+        took_ms=ms(),
     )

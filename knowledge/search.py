@@ -501,11 +501,22 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
             if sc.score * STEP_TO_TABLE > scored[p].score:
                 scored[p].score = sc.score * STEP_TO_TABLE
     out = sorted(scored.values(), key=lambda x: -x.score)
+    if DEDUP_SPANS:
+        # one table shared by several procedures is indexed under each: show it once
+        seen: set = set()
+        uniq = []
+        for x in out:
+            span = (x.unit.source, x.unit.lines)
+            if span not in seen:
+                seen.add(span)
+                uniq.append(x)
+        out = uniq
     if SIBLING_MARGIN and len(out) >= 2 and not q.intents & {"duration", "when"}:
         out = _prefer_table_for_tied_siblings(index, q, out, base, ctx)
     return out[:top]
 
 
+DEDUP_SPANS = True  # passages citing the very same lines are one result
 SIBLING_MARGIN = 0.05  # sibling steps this close at the top: answer with their table
 
 

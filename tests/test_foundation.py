@@ -37,3 +37,16 @@ def test_cancel_with_nothing_open_is_polite(say):
 
 def test_group_messages_without_trigger_are_ignored(say):
     assert say("ยกเลิก", chat_type="group", addressed=False) == []
+
+
+def test_database_errors_carry_no_personal_data(app, officers):
+    """Handlers and the tick log exceptions with their traceback: a failed statement
+    must not list its bound values (a LINE user id, a display name)."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError) as failure:
+        with app.sessions.begin() as session:
+            session.add(Officer(line_user_id=OFFICER_ID, display_name="สมหญิง ใจดี", unit="หน่วยทดสอบ"))
+    assert OFFICER_ID not in str(failure.value)
+    assert "สมหญิง" not in str(failure.value)

@@ -26,15 +26,22 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine whose errors never carry their SQL parameters.
+
+    A failed statement's exception text normally lists the bound values (a LINE user
+    id, a display name, a message); handlers and the tick log such exceptions with
+    their traceback, and personal data must never reach the logs.
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False},
+                               hide_parameters=True)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

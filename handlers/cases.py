@@ -576,12 +576,13 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
         if not has_words(note):
             return text_reply(f"กรุณาพิมพ์รายละเอียดต่อท้ายค่ะ เช่น “อัปเดต {case.ref} เลื่อนเป็น 20 ม.ค. 69”")
         event_at = due_on = guests = None
+        timed = False  # the note gives a time of day: the case gets one
         mentions = find_dates(note, today(ctx.now))
         times = find_times(note)
         if not mentions and times and case.event_at is not None:
             # "เปลี่ยนเวลาเป็น 15.00 น.": the same day at the new time
-            event_at = at_bangkok(bangkok(case.event_at).date(), times[0].value)
-            case.fields = {**case.fields, "has_time": True}
+            event_at = at_bangkok(today(case.event_at), times[0].value)
+            timed = True
         if mentions and case.kind != "advance":
             first = mentions[0]
             if not first.ok:
@@ -591,14 +592,15 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
                 if clock is None and case.event_at is not None and case.fields.get("has_time"):
                     clock = bangkok(case.event_at).time()
                 event_at = at_bangkok(first.day, clock or time(0))
-                if first.time:
-                    case.fields = {**case.fields, "has_time": True}
+                timed = timed or first.time is not None
             else:
                 due_on = first.day
         if case.kind in EVENT_KINDS:
             guests = next((c.value for c in find_counts(note) if c.unit == "คน"), None)
         moved = (event_at is not None and event_at != case.event_at) or (due_on is not None and due_on != case.due_on)
         records.update_case(ctx.session, case, officer, ctx.now, note, event_at=event_at, due_on=due_on, guests=guests)
+        if timed:  # only once the update went through: a refusal changes nothing
+            case.fields = {**case.fields, "has_time": True}
         text = f"อัปเดต {case.ref} แล้วค่ะ"
         if moved:
             text += f" วันที่ใหม่: {records.case_date(case)}"

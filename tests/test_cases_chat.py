@@ -303,3 +303,18 @@ def test_update_reads_time_and_guests(app, officers, say):
         assert visit.starts_at == datetime(2026, 1, 15, 8, 30, tzinfo=timezone.utc)
         changes = session.scalars(select(CaseHistory.changes).where(CaseHistory.action == "updated")).one()
         assert changes["guests"] == [12, 15]
+
+
+def test_a_refused_update_changes_nothing(app, officers, say):
+    """Updating a closed case is refused, and the refusal leaves the case as it was
+    (its date-only event is not turned into one at 00.00 น.)."""
+    say("บันทึกเรื่อง รับคณะเทศมนตรีเมืองฟุกุโอกะ 12 คน เข้าพบผู้ว่าฯ 15 ม.ค. 69", now=NOW)
+    say("ยืนยัน", now=NOW)
+    say("ปิดเรื่อง V-2569-0001", now=NOW)
+    refused = say("อัปเดต V-2569-0001 เปลี่ยนเวลาเป็น 15.30 น.", now=NOW)
+    assert "ปิดไปแล้วค่ะ" in refused[0].text
+    with app.sessions() as session:
+        case = session.scalar(select(Case))
+        assert case.fields["has_time"] is False
+    shown = say("#V-2569-0001", now=NOW)
+    assert {f.label: f.value for f in shown[0].cards[0].fields}["วันที่"] == "15 ม.ค. 2569"

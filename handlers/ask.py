@@ -130,8 +130,35 @@ def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
     if not lines:
         return [Reply(text=f"หัวข้อ \"{title}\" ไม่มีตารางขั้นตอนในคู่มือค่ะ")]
     intro = f"ขั้นตอน{title} มีทั้งหมด {len(lines)} ขั้นตอนค่ะ"
-    card = Card(title=title, header="ขั้นตอนทั้งหมด", body=intro, items=lines)
-    return [Reply(text=intro + "\n" + "\n".join(lines), cards=[card])]
+    card = Card(title=title, header="ขั้นตอนทั้งหมด", body=intro, items=_all_step_items(owner or section, lines),
+                footnote=_steps_citation(engine, owner or section))
+    text = intro + "\n" + "\n".join(lines)
+    if card.footnote:
+        text += f"\n{card.footnote}"
+    return [Reply(text=text, cards=[card])]
+
+
+def _all_step_items(section: Any, lines: list[str]) -> list[str]:
+    """Every step, one readable line each (very long cells shortened at a phrase end)."""
+    try:
+        from knowledge.answer import brief_step
+
+        steps = list(getattr(section, "steps", None) or [])
+        if len(steps) == len(lines):
+            return [brief_step(s, 240) for s in steps]
+    except Exception:  # a fake engine in tests
+        pass
+    return lines
+
+
+def _steps_citation(engine: Any, section: Any) -> str:
+    try:
+        from knowledge.answer import citation
+
+        spans = section.spans
+        return "ที่มา: " + citation(engine, section, (spans[0].first, spans[0].last)) if spans else ""
+    except Exception:
+        return ""
 
 
 @router.postback("topic")
@@ -146,19 +173,9 @@ def topic(ev: Incoming, ctx: Context) -> list[Reply]:
 
 def section_reply(engine: Any, section: Any) -> Reply:
     """The card for one section by id (not a search: the person chose it)."""
-    from knowledge.answer import MAX_BODY, Answer, citation, display_text, shorten, tidy
+    from knowledge.answer import section_answer
 
-    title = _title(section)
-    spans = getattr(section, "spans", None) or []
-    lines = (spans[0].first, spans[-1].last) if spans else None
-    steps_text = engine.steps_text(section.id)
-    total = len([line for line in steps_text.split("\n") if line.strip()])
-    body = shorten(tidy(section.text), MAX_BODY) if getattr(section, "text", "") else display_text(section, MAX_BODY)
-    answer = Answer(
-        query=title, kind="answer", title=title, body=body or title, total_steps=total,
-        citation=citation(engine, section, lines) if lines else "", section_id=section.id,
-    )
-    return answer_reply(answer)
+    return answer_reply(section_answer(engine, section))
 
 
 # Officers ask the same few questions again and again; the manuals do not change

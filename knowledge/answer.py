@@ -197,6 +197,9 @@ def tidy(text: str) -> str:
     t = re.sub(r"^[\s\-–]+", "", t, flags=re.M)
     t = re.sub(r"[ \u00a0]{2,}", " ", t)
     t = re.sub(r"\n{2,}", "\n", t)
+    # a merged table cell repeats across columns: "ระดับที่ 5 · ระดับที่ 5" once
+    t = "\n".join(" · ".join(c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1])
+                  for cells in ([c.strip() for c in line.split(" · ")] for line in t.split("\n")))
     return t.strip(" ·-\n")
 
 
@@ -471,6 +474,31 @@ _DURATION_TONELESS = re.compile(
 )
 _ROLE_TONELESS = re.compile(r"ผูรับผิดชอบ|ผูอำนวยการ|ผอ\.|หัวหนา|นักวิเทศ|เจาพนักงาน|เจาหนาที|ผูวาราชการ|ปลัด|ลงนาม|อนุมัติ")
 _FORM_TONELESS = re.compile(r"แบบ|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ|หนังสือ")
+
+
+def section_answer(engine, section: Section) -> Answer:
+    """The answer for one section someone chose (a suggested topic): its steps when it is a
+    procedure, else its text made readable; cited like any answer."""
+    t0 = time.perf_counter()
+    try:
+        owner, steps = _owner_steps(engine, section)
+    except AttributeError:  # an engine without procedures (a test double)
+        owner, steps = None, list(getattr(section, "steps", None) or [])
+    total = len(steps)
+    if not total:  # the procedure's table may sit elsewhere: count what "ดูขั้นตอนทั้งหมด" would list
+        total = len([ln for ln in engine.steps_text(section.id).split("\n") if ln.strip()])
+    title = clean_title(section.title)
+    spans = section.spans or []
+    lines = (spans[0].first, spans[0].last) if spans else None  # the primary span (others may lie elsewhere)
+    if steps and (section.kind in {"procedure", "steps", "project", "kpi"} or not section.text):
+        body, out_steps = _steps_summary(title, steps), list(steps)
+    else:
+        body, out_steps = shorten(_readable(tidy(section.text)), MAX_BODY) if section.text else "", []
+    return Answer(
+        query=title, kind="answer", title=title, body=body or title, steps=out_steps, total_steps=total,
+        citation=citation(engine, section, lines) if lines else "", section_id=section.id, key=section.key,
+        source=spans[0].source if spans else None, lines=lines, took_ms=(time.perf_counter() - t0) * 1000,
+    )
 
 
 UNSURE_NONE = ("ขออภัยค่ะ ไม่พบเรื่องนี้ในคู่มือเลย ไม่อยากเดาคำตอบให้ผิดนะคะ "

@@ -212,3 +212,15 @@ def test_every_answer_is_short_and_polite(engine):
         if ans.kind == "answer":
             assert ans.citation and "บรรทัด" in ans.citation, q
             assert "มีทั้งหมด 1 ขั้นตอน" not in ans.body, q
+
+
+def test_a_chosen_topic_shows_its_steps_readably_and_cites_one_span(engine):
+    from handlers.ask import section_reply
+
+    proc = engine.find_procedure("พิธีมอบกุญแจเมือง")
+    reply = section_reply(engine, proc)
+    card = reply.cards[0]
+    assert card.body.startswith("ขั้นตอน") and card.body.endswith("ค่ะ") and card.items[0].startswith("1. ")
+    assert "ดูขั้นตอนทั้งหมด" in [b.label for b in card.buttons]
+    a, b = (int(x) for x in re.search(r"บรรทัด (\d+)(?:–(\d+))?", card.footnote).groups(default="0"))
+    assert b == 0 or a <= b

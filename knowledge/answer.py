@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from knowledge.model import Section, Step
 from knowledge.search import analyse, score, smalltalk_kind
-from knowledge.text.normalize import strip_markup, thai_digits_to_arabic
+from knowledge.text.normalize import strip_markup, strip_tones, thai_digits_to_arabic
 
 MAX_BODY = 600  # characters: one phone screen
 
@@ -70,7 +70,7 @@ def format_step(step: Step) -> str:
     if step.duration and step.duration.raw:
         extra.append(one_line(step.duration.raw))
     if step.responsible:
-        extra.append("ผู้รับผิดชอบ " + one_line(step.responsible))
+        extra.append("ผู้รับผิดชอบ " + _people(step.responsible))
     line = f"{step.no}. {one_line(step.text)}"
     return line + (f" ({' · '.join(extra)})" if extra else "")
 
@@ -210,6 +210,15 @@ def one_line(text: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def _people(text: str) -> str:
+    """A responsible cell: each name once ("นักวิเทศสัมพันธ์ นักวิเทศสัมพันธ์" -> once)."""
+    out: list[str] = []
+    for w in one_line(text).split(" "):
+        if w and (not out or w != out[-1]):
+            out.append(w)
+    return " ".join(out)
+
+
 def shorten(text: str, limit: int) -> str:
     """At most `limit` characters, cut only where a phrase ends (a space, ";", a line)."""
     text = text.strip()
@@ -232,7 +241,7 @@ def brief_step(step: Step, limit: int = 110) -> str:
     if step.duration and step.duration.raw:
         extra.append(shorten(one_line(step.duration.raw), 40))
     if step.responsible:
-        extra.append(shorten(one_line(step.responsible), 50))
+        extra.append(shorten(_people(step.responsible), 50))
     line = f"{step.no}. {shorten(one_line(step.text), limit)}"
     return line + (f" ({' · '.join(extra)})" if extra else "")
 
@@ -261,7 +270,7 @@ def _step_context(step: Step, title: str, total: int, with_duration: bool = True
     if with_duration and step.duration and step.duration.raw:
         extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
     if with_role and step.responsible:
-        extra.append(f"ผู้รับผิดชอบคือ {shorten(one_line(step.responsible), 80)}")
+        extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
     return line + (" (" + " · ".join(extra) + ")" if extra else "")
 
 
@@ -314,6 +323,9 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         if not best:
             return None
         c = _best_clause("\n".join(strip_tones(b) for b in best), rx, q_terms)
+        topic_terms = [t for t in q_terms if len(t) > 1 and strip_tones(t) not in _ASKING_WORDS and not rx.fullmatch(strip_tones(t))]
+        if c is not None and not any(strip_tones(t) in c.replace(" ", "") for t in topic_terms):
+            return None  # a rule about something else in the same cell ("คืนภายใน 30 วัน" for a nomination)
         for orig in best:
             if strip_tones(orig) == c:
                 return shorten(one_line(orig), 220)
@@ -330,7 +342,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             if pairs:
                 head = f"ขั้นตอนที่ {step.no} ของ{short_title(title)} ใช้เวลาตามกรณีดังนี้ค่ะ"
                 lines = [f"• {shorten(c, 90)}: {d}" for c, d in pairs]
-                tail = f"ผู้รับผิดชอบคือ {one_line(step.responsible)}" if step.responsible else ""
+                tail = f"ผู้รับผิดชอบคือ {_people(step.responsible)}" if step.responsible else ""
                 return "\n".join([head, *lines, *([tail] if tail else [])]), []
             dur = one_line(step.duration.raw) if step.duration and step.duration.raw else ""
             if rule:
@@ -340,7 +352,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
                 first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)} ใช้เวลา {dur}")
                 ctx = f"คือ {shorten(one_line(step.text), 160)}"
                 if step.responsible:
-                    ctx += f" (ผู้รับผิดชอบคือ {shorten(one_line(step.responsible), 80)})"
+                    ctx += f" (ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)})"
                 if total > 1:
                     ctx += f"\nขั้นตอนอื่นใช้เวลาเท่าไร แตะ \"ดูขั้นตอนทั้งหมด\" ได้เลยนะคะ"
             else:
@@ -374,6 +386,9 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         if rule:
             return _polite(f"คู่มือระบุไว้ว่า {rule}") + (f"\n(เรื่อง{short_title(title)})" if title else ""), []
         having = [s for s in steps if getattr(s, field_)]
+        values = {_people(getattr(s, field_)) for s in having}
+        if having and len(values) == 1 and len(having) == len(steps) and len(steps) > 1:
+            return _polite(f"{first_fmt.format(shorten(values.pop(), 200))} ในทุกขั้นตอนของ{short_title(title)}"), []
         if having:
             lines = [f"• ขั้นตอนที่ {s.no}: {shorten(one_line(getattr(s, field_)), 90)}" for s in having[:8]]
             return "\n".join([list_head.format(short_title(title)), *lines]), []
@@ -401,7 +416,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         if step.duration and step.duration.raw:
             extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
         if step.responsible:
-            extra.append(f"ผู้รับผิดชอบคือ {shorten(one_line(step.responsible), 80)}")
+            extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
         return first + ("\n" + " · ".join(extra) if extra else ""), []
     if not text and steps:
         return _steps_summary(title, steps), steps
@@ -433,6 +448,9 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
             best, best_score = text[start:hit.end()].strip(), score
     return best if best and len(best) <= 90 else None
 
+
+# words of the question itself ("within how many days"), not of its topic
+_ASKING_WORDS = {strip_tones(w) for w in "วัน ภายใน ล่วงหน้า เวลา ใช้เวลา ระยะเวลา กี่ กี่วัน นาน ต้อง ใคร เอกสาร อะไร บ้าง ทำการ วันทำการ เมื่อไร เมื่อไหร่".split()}
 
 _STEP_FIELD = {"duration": "duration", "when": "duration", "role": "responsible", "forms": "forms"}
 

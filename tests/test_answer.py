@@ -224,3 +224,14 @@ def test_a_chosen_topic_shows_its_steps_readably_and_cites_one_span(engine):
     assert "ดูขั้นตอนทั้งหมด" in [b.label for b in card.buttons]
     a, b = (int(x) for x in re.search(r"บรรทัด (\d+)(?:–(\d+))?", card.footnote).groups(default="0"))
     assert b == 0 or a <= b
+
+
+def test_a_rule_about_something_else_is_not_given_as_the_answer(engine):
+    ans = engine.answer("ส่งคนไปอบรมที่เมืองพี่เมืองน้อง หน่วยงานเสนอชื่อภายในกี่วัน")
+    assert "เงินยืม" not in ans.body.splitlines()[0]
+
+
+def test_who_question_names_the_person_first(engine):
+    ans = engine.answer("ใครเป็นผู้รับผิดชอบการแปลเอกสาร")
+    assert ans.kind == "answer" and "นักวิเทศสัมพันธ์" in ans.body.splitlines()[0]
+    assert ans.body.count("นักวิเทศสัมพันธ์ นักวิเทศสัมพันธ์") == 0

@@ -134,6 +134,7 @@ def _vocab_near(index: Index, n: int) -> list[str]:
 
 COMPOUND_WEIGHT = 0.2  # query weight of a compound / part found by _compound_map
 COMPOUND_MAX = 8  # compounds per typed word (the most informative first)
+COMPOUND_MIN_PART = 3  # letters (tone marks stripped) in each part
 COMPOUND_PARTS = True  # a typed compound also looks for its two parts
 
 
@@ -150,7 +151,7 @@ def _compound_map(index: Index) -> dict:
                 continue
             for i in range(2, len(w) - 1):
                 a, b = w[:i], w[i:]
-                if a in words and b in words and len(a) >= 3 and len(b) >= 3 and a not in STOPWORDS and b not in STOPWORDS:
+                if a in words and b in words and len(a) >= COMPOUND_MIN_PART and len(b) >= COMPOUND_MIN_PART and a not in STOPWORDS and b not in STOPWORDS:
                     parts[w] = (a, b)
                     of.setdefault(a, []).append(w)
                     of.setdefault(b, []).append(w)

@@ -123,3 +123,23 @@ def test_normalize_is_idempotent(s):
 def test_terms_never_contain_stopwords_or_spaces(s):
     for t in terms(normalize(s)):
         assert t and " " not in t and t not in STOPWORDS
+
+
+def test_question_spaces_can_stay_word_boundaries():
+    # the manuals' gaps inside words are PDF artefacts and are joined; a question's
+    # space between two words is kept when asked (the search does so for questions)
+    assert normalize("ระยะ เวลา") == "ระยะเวลา"
+    assert normalize("เงินยืมราชการ คืนภายใน ๓๐ วัน", join_gaps=False) == "เงินยืมราชการ คืนภายใน 30 วัน"
+
+
+def test_thai_and_arabic_digits_give_the_same_terms():
+    for a, b in (("คืนภายใน ๓๐ วัน", "คืนภายใน 30 วัน"), ("ปี ๒๕๖๐", "ปี 2560"), ("วงเงิน ๕๐๐,๐๐๐ บาท", "วงเงิน 500,000 บาท")):
+        assert terms(normalize(a), parts=True) == terms(normalize(b), parts=True)
+        assert char_ngrams(normalize(a)) == char_ngrams(normalize(b))
+
+
+def test_dotted_abbreviations_stay_whole():
+    toks = terms(normalize("ผอ.สกต. ส่งเรื่องให้ สกจ."))
+    assert "สกต" in toks and "สกจ" in toks and "ต" not in toks and "จ" not in toks
+    # dates and other dotted text are left to the tokenizer
+    assert "ม.ค" in terms(normalize("ม.ค. 2560"))

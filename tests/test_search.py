@@ -182,3 +182,22 @@ def test_real_engine_examples(engine):
     assert all(engine.section(h.section_id).searchable for h in res.hits)
     proc = engine.find_procedure("พิธีมอบกุญแจเมือง")
     assert proc is not None and proc.key == "000:P4"
+
+
+def test_asked_unit_is_recognised():
+    from knowledge.search import _answer_unit_re
+    from knowledge.text.normalize import normalize, strip_tones
+
+    def passage(text):
+        return strip_tones(normalize(text)).replace(" ", "")
+
+    hours = _answer_unit_re(normalize("ทดสอบระบบก่อนประชุมกี่ชม."))
+    assert hours.search(passage("ทดสอบระบบ ๒ ชั่วโมง")) and not hours.search(passage("ภายใน ๓ วัน"))
+    assert _answer_unit_re(normalize("ระเบียบสารบรรณ ปีไหนคะ")).search(passage("พ.ศ. ๒๕๒๖"))
+    assert _answer_unit_re(normalize("ขั้นตอนการยืมเงิน")) is None
+
+
+def test_a_shared_passage_is_listed_once(engine):
+    hits = engine.search("ระเบียบ กทม. ว่าด้วยรายรับ-รายจ่าย งบประมาณ ปีอะไร", top=5).hits
+    spans = [(h.source, h.lines) for h in hits]
+    assert len(spans) == len(set(spans))

@@ -110,31 +110,25 @@ def abbreviation_words(table: SynonymTable | None = None) -> set[str]:
     for v, c in table.synonyms.items():
         if v != c and "." in v and " " not in v and _THAI_RE.search(v):
             for piece in v.split("."):
-                if len(piece) >= 2 and _THAI_RE.search(piece):
+                if 2 <= len(piece) <= 5 and _THAI_RE.search(piece):
                     out.add(piece)
     return out
 
 
-_DOTTED_ABBR_RE = re.compile(r"(?<![\u0e01-\u0e4e.])((?:[\u0e01-\u0e2e][\u0e01-\u0e4e]{0,4}\.){1,3})")
-
-
 def undot_abbreviations(text: str) -> str:
     """ผอ.สกต. -> ผอ สกต (space-separated dictionary words) for the abbreviations the table
-    knows; other dotted text (dates, พ.ศ.) is left as it is."""
-    known = _abbreviations()
-
-    def sub(m: re.Match) -> str:
-        pieces = [p for p in m.group(1).split(".") if p]
-        if all(p in known for p in pieces):
-            return " " + " ".join(pieces) + " "
-        return m.group(0)
-
-    return _DOTTED_ABBR_RE.sub(sub, text)
+    knows, also when a PDF gap join glued one to the word before (ให้สกจ. -> ให้ สกจ);
+    other dotted text (dates, พ.ศ., ก.พ.) is left as it is."""
+    rx = _abbreviation_re()
+    return rx.sub(lambda m: " " + m.group(1) + " ", text) if rx is not None else text
 
 
 @lru_cache(maxsize=1)
-def _abbreviations() -> frozenset:
-    return frozenset(abbreviation_words())
+def _abbreviation_re() -> re.Pattern | None:
+    words = sorted(abbreviation_words(), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("(" + "|".join(map(re.escape, words)) + r")\.")
 
 
 def expand_synonyms(text: str, table: SynonymTable | None = None) -> str:

@@ -418,17 +418,35 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         if step.responsible:
             extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
         return first + ("\n" + " · ".join(extra) if extra else ""), []
-    if not text and steps:
-        return _steps_summary(title, steps), steps
+    if steps and (not text or section.kind == "steps"):
+        # the asked cell is not in this table: say so, then show the steps to look in
+        missing = {"forms": "รายการเอกสาร", "role": "ผู้รับผิดชอบ", "duration": "ระยะเวลา"}
+        asked = [missing[i] for i in ("forms", "role", "duration") if i in intents]
+        summary = _steps_summary(title, steps)
+        if asked:
+            summary = f"ยังไม่พบ{asked[0]}ที่ระบุไว้ตรง ๆ ในตารางนี้ค่ะ ลองดูจากขั้นตอนด้านล่างนะคะ\n" + summary
+        return summary, steps
     body = _readable(text)
-    if _ASKS_NUMBER.search(getattr(q, "raw", "") or ""):
-        lead = _number_phrase(body, q_terms, thai_digits_to_arabic(q.raw))
+    body = re.sub(r"^\s*\d+[.)]\s+(?=\S)", "", body)  # "1. เมืองพี่เมืองน้อง หมายถึง …": the list number is noise
+    raw = thai_digits_to_arabic(getattr(q, "raw", "") or "")
+    if "when" in intents:
+        m = re.search(r"^(.*?)\s*(?:\(([^()]*ร้อยละ[^()]*)\))?\s*ช่วงเวลา\s*\(เดือน\)\s*:\s*([^\n]+)", body, flags=re.M)
+        if m:  # an action-plan row: "ขั้นตอนงาน (ร้อยละ 20, สะสม ร้อยละ 100) ช่วงเวลา (เดือน): มิ.ย. 2560"
+            what, share, months = m.group(1).strip(" :"), m.group(2), m.group(3).strip()
+            first = _polite(f"ตามแผน \"{shorten(what, 120)}\" อยู่ในช่วง {months}") if what else _polite(f"ช่วงเวลาตามแผนคือ {months}")
+            rest = f"(น้ำหนักงาน {share})" if share else ""
+            return "\n".join(x for x in (first, rest) if x), []
+    if _ASKS_NUMBER.search(raw):
+        lead = _number_phrase(body, q_terms, raw)
         if lead:  # "เป้าหมายกี่ครั้ง": the number first, the passage after it
             return shorten(_polite(f"คู่มือระบุไว้ว่า {lead}") + "\n" + body, MAX_BODY), []
+    if "definition" in intents and len(body) <= MAX_BODY and re.search(r"[\u0e01-\u0e4e)]$", body):
+        return _polite(body), []
     return shorten(body, MAX_BODY), []
 
 
-_ASKS_NUMBER = re.compile(r"กี่|เท่าไ|เท่าใด|ร้อยละ|จำนวน")
+_ASKS_NUMBER = re.compile(r"กี่|เท่าไ|เท่าใด|ร้อยละ|จำนวน|เป้าหมาย|เปาหมาย")
+_VALUE_WORDS = [strip_tones(w) for w in ("ค่าเป้าหมาย", "เป้าหมาย", "งบประมาณ", "ร้อยละ", "จำนวน")]
 
 
 def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
@@ -436,6 +454,17 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
     followed by the very unit asked, with the words just before it ("ค่าเป้าหมาย 10 ครั้ง")."""
     m = re.search(r"กี่\s*([\u0e01-\u0e4e]{2,8}?)(?:คะ|ค่ะ|ครับ|นะ|\s|$|\?)", raw)
     if not m:
+        # "ค่าเป้าหมายเท่าไหร่": the value the question names, with a number right after it
+        toneless = strip_tones(raw)
+        for word in _VALUE_WORDS:
+            if word not in toneless:
+                continue
+            loose = "".join(re.escape(c) + "[\u0e48-\u0e4b]?" for c in word)
+            hit = re.search(loose + r"[^\n:;()]{0,12}?(?<![\d,.])(?!25\d\d)\d[\d,.]*(?:\s*(?:ครั้ง|คน|เมือง|โครงการ|กิจกรรม|ล้านบาท|บาท|วัน|เดือน|แห่ง|ฉบับ|เรื่อง|ประเทศ|%|ระดับ))?", text)
+            if hit:
+                start = max(text.rfind(" ", 0, hit.start()), text.rfind("\n", 0, hit.start()), text.rfind(":", 0, hit.start())) + 1
+                phrase = text[start:hit.end()].strip()
+                return phrase if len(phrase) <= 90 else None
         return None
     unit = m.group(1)
     best, best_score = None, -1
@@ -574,6 +603,8 @@ def build_answer(engine, query: str) -> Answer:
         return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(),
                       body=unsure_body(suggestions, "ยังไม่พบตัวเลขงบประมาณของเรื่องนี้ในคู่มือที่แน่ใจได้นะคะ"))
     body, out_steps = _body_for(engine, section, owner, steps, q.intents, q)
+    if not body.strip():  # a heading without text answers nothing
+        return Answer(query=query, kind="unsure", body=unsure_body(suggestions), suggestions=suggestions[:3], took_ms=ms())
     return Answer(
         query=query, kind="answer", title=title, body=_truncate(body), steps=out_steps,
         total_steps=len(steps), citation=citation(engine, section, top.unit.lines),

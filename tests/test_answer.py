@@ -235,3 +235,27 @@ def test_who_question_names_the_person_first(engine):
     ans = engine.answer("ใครเป็นผู้รับผิดชอบการแปลเอกสาร")
     assert ans.kind == "answer" and "นักวิเทศสัมพันธ์" in ans.body.splitlines()[0]
     assert ans.body.count("นักวิเทศสัมพันธ์ นักวิเทศสัมพันธ์") == 0
+
+
+def test_definition_reads_as_a_sentence(engine):
+    ans = engine.answer("เมืองพี่เมืองน้องหมายถึงอะไร")
+    assert ans.kind == "answer" and ans.body.startswith("เมืองพี่เมืองน้อง หมายถึง") and ans.body.endswith("ค่ะ")
+
+
+def test_target_question_leads_with_the_target(engine):
+    ans = engine.answer("ร้อยละความสำเร็จเจ้าภาพประชุมนานาชาติ ค่าเป้าหมายเท่าไหร่")
+    if ans.kind == "answer" and "ค่าเป้าหมาย" in ans.body:
+        assert re.search(r"ค่าเป้าหมาย\s*(?:ร้อยละ\s*)?\d+", ans.body.splitlines()[0])
+        assert ans.body.splitlines()[0].endswith("ค่ะ")
+
+
+def test_plan_month_question_leads_with_the_months(engine):
+    ans = engine.answer("โครงการไปออกงาน Seoul Friendship Fair จัดเดือนไหน")
+    if ans.kind == "answer" and "ช่วงเวลา" in (engine.section(ans.section_id).text or ""):
+        assert "2560" in ans.body.splitlines()[0] and "ช่วงเวลา (เดือน)" not in ans.body
+
+
+def test_documents_missing_from_a_step_table_are_said_to_be_missing(engine):
+    ans = engine.answer("ขอรับบำเหน็จบำนาญ ต้องเตรียมเอกสารอะไร")
+    if ans.kind == "answer" and ans.steps:
+        assert ans.body.startswith("ยังไม่พบ") and "1. 1." not in ans.body

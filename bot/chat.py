@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TextIO
 
-from sqlalchemy import select
-
 from bot.app import Application
 from bot.db import transaction
 from bot.db.models import Officer
 from bot.events import strip_trigger
+from bot.officers import by_line_id
 from bot.settings import Settings
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply, parse_postback
@@ -115,7 +114,7 @@ class Session:
 def ensure_local_admin(app: Application) -> None:
     """The person at the keyboard: a registered admin of the default unit."""
     with transaction(app.sessions) as session:
-        if session.scalar(select(Officer).where(Officer.line_user_id == LOCAL_ADMIN)) is None:
+        if by_line_id(session, LOCAL_ADMIN) is None:
             session.add(Officer(line_user_id=LOCAL_ADMIN, display_name="ผู้ดูแล (เครื่องนี้)",
                                 unit=app.settings.default_unit, role="admin"))
 

@@ -26,6 +26,11 @@ HOW_TO_REGISTER = (
 )
 
 
+def by_line_id(session: Session, line_user_id: str) -> Officer | None:
+    """The officer row of a LINE user, active or not (callers decide what inactive means)."""
+    return session.scalar(select(Officer).where(Officer.line_user_id == line_user_id))
+
+
 def make_invite(session: Session, unit: str, role: str = "officer", now: datetime | None = None) -> InviteCode:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -44,7 +49,7 @@ def register(session: Session, line_user_id: str, code: str, now: datetime, disp
     """Use an invite code. Returns (officer, Thai message); officer is None on refusal."""
     code = code.strip().upper().replace("-", "").replace(" ", "")
     invite = session.get(InviteCode, code) if code else None
-    existing = session.scalar(select(Officer).where(Officer.line_user_id == line_user_id))
+    existing = by_line_id(session, line_user_id)
     if existing is not None and existing.active:
         return existing, f"คุณลงทะเบียนไว้แล้วค่ะ (หน่วยงาน {existing.unit})"
     if invite is None or invite.used_by_id is not None or (invite.expires_at and invite.expires_at <= now):

@@ -13,6 +13,7 @@ API in short (refusals raise RecordError, whose message is polite Thai for the c
         # received_on), visit=VisitDraft(city=…, programme=[(kind, title)])): an
         # advance gets its due date from scheduler.rules.advance_due_date.
     get_visible(session, viewer, ref, chat=None) -> Case          # raises NotFound
+    unit_case(session, viewer, ref=… | case_id=…) -> Case | None  # any of the unit's
     list_visible(session, viewer, scope="mine"|"unit", chat=None, limit=10) -> CaseList
     update_case(…, note, event_at=None, due_on=None, guests=None) -> CaseHistory
     close_case / cancel_case(…, note) / assign_case(…, assignee) -> CaseHistory
@@ -198,6 +199,20 @@ def create_case(session: Session, actor: Officer, draft: CaseDraft, now: datetim
     return case
 
 
+def advance_of(session: Session, case_id: int | None) -> Advance | None:
+    """The Advance row of an advance case (None for any other case)."""
+    if case_id is None:
+        return None
+    return session.scalar(select(Advance).where(Advance.case_id == case_id))
+
+
+def visit_of(session: Session, case_id: int | None) -> Visit | None:
+    """The Visit row of a logged visit (None for any other case)."""
+    if case_id is None:
+        return None
+    return session.scalar(select(Visit).where(Visit.case_id == case_id))
+
+
 def _require_open(case: Case) -> None:
     if case.status != "open":
         done = "ถูกยกเลิก" if case.status == "cancelled" else "ปิด"
@@ -211,7 +226,7 @@ def update_case(session: Session, case: Case, actor: Officer, now: datetime, not
     The caller re-plans reminders when the date moved (`plan_case(ctx, case, "rescheduled")`)."""
     _require_open(case)
     changes: dict[str, Any] = {}
-    visit = session.scalar(select(Visit).where(Visit.case_id == case.id))
+    visit = visit_of(session, case.id)
     if event_at is not None and event_at != case.event_at:
         changes["event_at"] = [_iso(case.event_at), _iso(event_at)]
         case.event_at = event_at
@@ -238,7 +253,7 @@ def close_case(session: Session, case: Case, actor: Officer, now: datetime, note
 def cancel_case(session: Session, case: Case, actor: Officer, now: datetime, note: str = "") -> CaseHistory:
     _require_open(case)
     case.status, case.closed_at, case.close_note, case.updated_at = "cancelled", now, note[:MAX_NOTE], now
-    visit = session.scalar(select(Visit).where(Visit.case_id == case.id))
+    visit = visit_of(session, case.id)
     if visit is not None:
         visit.status = "cancelled"
     return _history(session, case, actor, "cancelled", now, note)
@@ -275,6 +290,21 @@ def get_visible(session: Session, viewer: Officer, ref: str, chat: Chat | None =
     if case is None:
         raise NotFound()
     return case
+
+
+def unit_case(session: Session, viewer: Officer, *, ref: str | None = None, case_id: int | None = None) -> Case | None:
+    """A case of the viewer's unit by ref or by row id (a button's postback), or None.
+
+    Unlike `get_visible` a group does not narrow it: advances and checklists are
+    acted on from reminders, which name the case wherever they are read.
+    """
+    if case_id is not None:
+        case = session.get(Case, case_id)
+    elif ref:
+        case = session.scalar(select(Case).where(Case.ref == ref))
+    else:
+        return None
+    return case if case is not None and case.unit == viewer.unit else None
 
 
 @dataclass

@@ -109,5 +109,10 @@ class Settings:
                 "To try the bot without LINE, run `python -m bot chat`."
             )
 
+    @property
+    def trigger_word(self) -> str:
+        """The trigger word the bot's help texts show (the first one configured)."""
+        return self.trigger_words[0] if self.trigger_words else "บอท"
+
     def is_admin(self, user_id: str | None) -> bool:
         return bool(user_id) and user_id in self.admin_user_ids

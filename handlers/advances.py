@@ -7,10 +7,10 @@ showing the clearing procedure from the manual.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.clock import thai_date, today
 from bot.db.models import Case, Officer
+from bot.records import normalise_ref, unit_case
+from handlers.extract.numbers import format_baht
 from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Card, Reply, text_reply
@@ -23,35 +23,29 @@ router = Router("advances")
 REF_HINT = "กรุณาระบุเลขเรื่องด้วยนะคะ เช่น “คืนเงินยืมแล้ว A-2569-0003”"
 
 
+def _sees_unit_advances(officer: Officer) -> bool:
+    """Finance and admins act on every advance of their unit; others on their own."""
+    return officer.role in {"finance", "admin"}
+
+
 def _find_case(ctx: Context, officer: Officer, ref: str | None = None, case_id: int | None = None) -> Case | None:
     """An advance case the officer may act on: their own, or any in their unit for finance/admin."""
-    if case_id is not None:
-        case = ctx.session.get(Case, case_id)
-    elif ref:
-        case = ctx.session.scalar(select(Case).where(Case.ref == ref))
-    else:
-        return None
-    if case is None or case.unit != officer.unit:
+    case = unit_case(ctx.session, officer, ref=ref, case_id=case_id)
+    if case is None:
         return None
     adv = adv_rules.advance_of(ctx.session, case.id)
     if adv is None:
         return None
-    if adv.borrower_id != officer.id and officer.role not in {"finance", "admin"}:
+    if adv.borrower_id != officer.id and not _sees_unit_advances(officer):
         return None
     return case
-
-
-def _ref_in(text: str) -> str | None:
-    from bot.records import normalise_ref
-
-    return normalise_ref(text)
 
 
 @router.message(registered, text_is("เงินยืมค้าง", "เงินยืมที่ค้าง", "เงินยืมคงค้าง", "ดูเงินยืมค้าง"))
 def list_open(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = ctx.officer(ev)
     assert officer is not None
-    everyone = officer.role in {"finance", "admin"}
+    everyone = _sees_unit_advances(officer)
     rows = adv_rules.open_advances(ctx.session, borrower_id=None if everyone else officer.id, unit=officer.unit)
     if not rows:
         return text_reply("ไม่มีเงินยืมค้างค่ะ 👍")
@@ -60,7 +54,7 @@ def list_open(ev: Incoming, ctx: Context) -> list[Reply]:
     for case, adv in rows[:20]:
         left = (adv.due_on - now_day).days
         when = f"เหลือ {left} วัน" if left > 0 else ("ครบกำหนดวันนี้" if left == 0 else f"เลยกำหนด {-left} วัน")
-        lines.append(f"{case.ref} {adv_rules.amount_text(adv.amount)} — {when} ({thai_date(adv.due_on)})")
+        lines.append(f"{case.ref} {format_baht(adv.amount)} — {when} ({thai_date(adv.due_on)})")
     text = f"เงินยืมค้าง {len(rows)} รายการค่ะ (เรียงจากใกล้ครบกำหนดที่สุด)"
     card = Card(title="เงินยืมค้าง", body=text, items=lines, footnote=rules.citation())
     return [Reply(text=text + "\n" + "\n".join(lines), cards=[card])]
@@ -79,7 +73,7 @@ def _clear(ev: Incoming, ctx: Context, case: Case | None) -> list[Reply]:
 def clear_by_text(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = ctx.officer(ev)
     assert officer is not None
-    ref = _ref_in(ev.text)
+    ref = normalise_ref(ev.text)
     if ref is None:
         return text_reply(REF_HINT)
     return _clear(ev, ctx, _find_case(ctx, officer, ref=ref))

@@ -16,16 +16,14 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
-
 from bot import records
 from bot.clock import at_bangkok, bangkok, thai_date, today
-from bot.db.models import Advance, Case, Officer, Visit
-from bot.officers import HOW_TO_REGISTER, find_by_name, register
+from bot.db.models import Case, Officer
+from bot.officers import HOW_TO_REGISTER, by_line_id, find_by_name, register
 from handlers.context import Context
 from handlers.extract.dates import find_dates, find_times
-from handlers.extract.fields import EVENT_KINDS, MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
-from handlers.extract.kinds import KIND_LABELS, kind_from_answer, recognise_kind
+from handlers.extract.fields import MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
+from handlers.extract.kinds import EVENT_KINDS, KIND_LABELS, kind_from_answer, recognise_kind
 from handlers.extract.numbers import find_amounts, find_counts, format_baht, normalise_digits
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Field, Reply, postback, text_reply
@@ -502,13 +500,13 @@ def _case_card(ctx: Context, case: Case, with_history: bool = True) -> Card:
     ]
     if case.assignee_id:
         fields.append(Field("ผู้รับผิดชอบ", records.display_name(ctx.session.get(Officer, case.assignee_id))))
-    advance = ctx.session.scalar(select(Advance).where(Advance.case_id == case.id))
+    advance = records.advance_of(ctx.session, case.id)
     footnote = ""
     if advance is not None:
         fields += [Field("จำนวนเงิน", format_baht(advance.amount)), Field("วันที่รับเงิน", thai_date(advance.received_on)),
                    Field("ครบกำหนดส่งใช้", thai_date(advance.due_on))]
         footnote = advance_rule_citation()
-    visit = ctx.session.scalar(select(Visit).where(Visit.case_id == case.id))
+    visit = records.visit_of(ctx.session, case.id)
     if visit is not None:
         for label, value in (("เมือง", visit.city), ("ประเทศ", visit.country), ("สถานที่", visit.place)):
             if value:
@@ -633,7 +631,7 @@ def assign(ev: Incoming, ctx: Context) -> list[Reply]:
     def act(officer: Officer, case: Case, note: str) -> list[Reply]:
         candidates: list[Officer] = []
         if ev.mentioned_user_ids:
-            found = ctx.session.scalar(select(Officer).where(Officer.line_user_id == ev.mentioned_user_ids[0]))
+            found = by_line_id(ctx.session, ev.mentioned_user_ids[0])
             candidates = [found] if found is not None and found.unit == case.unit and found.active else []
         elif note:
             candidates = find_by_name(ctx.session, case.unit, note)

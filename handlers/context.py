@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Chat, ConversationState, Officer
+from bot.officers import by_line_id
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class Context:
         if not ev.user_id:
             return None
         if ev.user_id not in self._officers:
-            found = self.session.scalar(select(Officer).where(Officer.line_user_id == ev.user_id))
+            found = by_line_id(self.session, ev.user_id)
             if found is None and self.settings.is_admin(ev.user_id):
                 found = Officer(line_user_id=ev.user_id, unit=self.settings.default_unit, role="admin",
                                 created_at=self.now, updated_at=self.now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.db.models import Officer
+from bot.officers import by_line_id
 from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply
@@ -40,7 +41,7 @@ def _examples(actions: tuple[Action, ...]) -> list[Action]:
 
 
 def help_reply(ctx: Context) -> Reply:
-    trigger = ctx.settings.trigger_words[0] if ctx.settings.trigger_words else "บอท"
+    trigger = ctx.settings.trigger_word
     items = [
         "ถามคู่มือ: พิมพ์คำถามได้เลย เช่น \"เงินยืม คืนกี่วัน\"",
         "บันทึกเรื่อง: \"บันทึกเรื่อง ต้อนรับคณะจากโตเกียว 15 ม.ค.\"",
@@ -91,11 +92,7 @@ def unfollow(ev: Incoming, ctx: Context) -> list[Reply]:
 
 def _officer_any(ev: Incoming, ctx: Context) -> Officer | None:
     """The officer row whether active or not (following is recorded for everyone)."""
-    if not ev.user_id:
-        return None
-    from sqlalchemy import select
-
-    return ctx.session.scalar(select(Officer).where(Officer.line_user_id == ev.user_id))
+    return by_line_id(ctx.session, ev.user_id) if ev.user_id else None
 
 
 # ---------------------------------------------------------------- non-text messages

@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from bot.clock import thai_date, today
 from bot.db.models import Case, ChecklistItem, Officer
+from bot.records import normalise_ref, unit_case
 from handlers.context import Context
+from handlers.extract.numbers import normalise_digits
 from handlers.incoming import Incoming
 from handlers.replies import Reply, text_reply
 from handlers.router import Router, registered, text_matches
@@ -22,26 +24,14 @@ from scheduler import checklist, visits
 router = Router("visits")
 
 DONE_RE = re.compile(r"^\s*(?:เสร็จ|เสร็จแล้ว|ทำแล้ว)\s*(?:ข้อ)?\s*([0-9๐-๙]+)\s*(.*)$")
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-
-def _ref_in(text: str) -> str | None:
-    from bot.records import normalise_ref
-
-    return normalise_ref(text)
-
-
-def _case(ctx: Context, officer: Officer, *, ref: str | None = None, case_id: int | None = None) -> Case | None:
-    case = ctx.session.get(Case, case_id) if case_id is not None else (ctx.session.scalar(select(Case).where(Case.ref == ref)) if ref else None)
-    return case if case is not None and case.unit == officer.unit else None
 
 
 @router.message(registered, text_matches(r"^\s*(เช็กลิสต์|เช็คลิสต์|checklist)"))
 def show(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = ctx.officer(ev)
     assert officer is not None
-    ref = _ref_in(ev.text)
-    case = _case(ctx, officer, ref=ref) if ref else _latest_with_checklist(ctx, officer)
+    ref = normalise_ref(ev.text)
+    case = unit_case(ctx.session, officer, ref=ref) if ref else _latest_with_checklist(ctx, officer)
     if case is None:
         return text_reply("ไม่พบเช็กลิสต์ค่ะ กรุณาระบุเลขเรื่อง เช่น “เช็กลิสต์ V-2569-0001” นะคะ")
     return [checklist.checklist_reply(ctx.session, case, ctx.now)]
@@ -80,9 +70,9 @@ def done_by_text(ev: Incoming, ctx: Context) -> list[Reply] | None:
     match = DONE_RE.match(ev.text)
     if match is None:
         return None
-    position = int(match.group(1).translate(THAI_DIGITS))
-    ref = _ref_in(match.group(2))
-    case = _case(ctx, officer, ref=ref) if ref else _latest_with_checklist(ctx, officer)
+    position = int(normalise_digits(match.group(1)))
+    ref = normalise_ref(match.group(2))
+    case = unit_case(ctx.session, officer, ref=ref) if ref else _latest_with_checklist(ctx, officer)
     if case is None:
         return None  # not about a checklist: let other topics answer
     item = ctx.session.scalar(select(ChecklistItem).where(ChecklistItem.case_id == case.id, ChecklistItem.position == position))
@@ -105,7 +95,7 @@ def make_button(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = ctx.officer(ev)
     assert officer is not None
     try:
-        case = _case(ctx, officer, case_id=int(ev.postback.get("case", "")))
+        case = unit_case(ctx.session, officer, case_id=int(ev.postback.get("case", "")))
     except ValueError:
         case = None
     if case is None or case.status != "open":

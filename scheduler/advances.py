@@ -12,14 +12,15 @@ same transaction, so the chain can neither break nor fork.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import at_bangkok, thai_date, today
 from bot.db.models import Advance, Case, CaseHistory, Officer, Reminder
+from bot.records import advance_of
 from bot.settings import Settings
+from handlers.extract.numbers import format_baht
 from handlers.replies import Action, Card, Field, Reply, postback
 from scheduler import rules
 from scheduler.messages import Rendered, admin_targets, group_targets, officer_target
@@ -27,17 +28,6 @@ from scheduler.store import Plan, cancel_pending, plan
 from scheduler.workdays import Calendar
 
 KINDS = ("advance_due", "advance_snooze", "advance_overdue", "advance_escalate")
-
-
-def amount_text(amount: Decimal | float | int) -> str:
-    value = Decimal(amount)
-    return f"{value:,.0f} บาท" if value == value.to_integral_value() else f"{value:,.2f} บาท"
-
-
-def advance_of(session: Session, case_id: int | None) -> Advance | None:
-    if case_id is None:
-        return None
-    return session.scalar(select(Advance).where(Advance.case_id == case_id))
 
 
 def is_open(case: Case, adv: Advance) -> bool:
@@ -139,7 +129,7 @@ def buttons(case: Case) -> list[Action]:
 
 
 def card(case: Case, adv: Advance, title: str, *, tone: str = "default", with_buttons: bool = True, who: str = "") -> Card:
-    fields = [Field("เรื่อง", adv.purpose or case.title), Field("จำนวน", amount_text(adv.amount))]
+    fields = [Field("เรื่อง", adv.purpose or case.title), Field("จำนวน", format_baht(adv.amount))]
     if who:
         fields.insert(0, Field("ผู้ยืม", who))
     fields += [Field("รับเงิน", thai_date(adv.received_on)), Field("ครบกำหนด", thai_date(adv.due_on))]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.app import command_session
 from bot.db.models import Chat
+from scheduler.messages import is_group_id
 
 FLAGS = ("visits", "advances", "digest")
 
@@ -39,7 +40,7 @@ def main(argv: list[str]) -> int:
                 state = "registered" if chat.registered_at else "not registered"
                 print(f"{chat.line_chat_id}  {state}  unit={chat.unit or '-'}  notify={','.join(wants) or '-'}{'' if chat.active else '  (left)'}")
             return 0
-        if not args.group_id.startswith(("C", "R")):
+        if not is_group_id(args.group_id):
             print("a LINE group id starts with C (a room id with R)")
             return 2
         chat = session.scalar(select(Chat).where(Chat.line_chat_id == args.group_id))

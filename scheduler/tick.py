@@ -22,7 +22,7 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import case, select, update
@@ -318,7 +318,3 @@ def failed_reminders(session: Session, limit: int = 20) -> list[tuple[int, str, 
         .limit(limit)
     ).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
-
-
-def reminder_time(day, settings: Settings, clock: time | None = None) -> datetime:
-    return at_bangkok(day, clock or settings.reminder_clock)

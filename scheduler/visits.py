@@ -15,20 +15,15 @@ from sqlalchemy.orm import Session
 
 from bot.clock import at_bangkok, thai_date, thai_datetime, today
 from bot.db.models import Case, Reminder, Visit
+from bot.records import visit_of
 from bot.settings import BANGKOK, Settings
+from handlers.extract.kinds import EVENT_KINDS
 from handlers.replies import Card, Field, Reply
 from scheduler.messages import Rendered, group_targets
 from scheduler.store import Plan, cancel_pending, plan
 
 KINDS = ("visit_logged", "visit_notice", "visit_morning", "visit_changed", "visit_cancelled")
-EVENT_KINDS = {"visit", "ceremony", "conference", "interpreting"}
 URGENT_WITHIN = timedelta(hours=24)
-
-
-def visit_of(session: Session, case_id: int | None) -> Visit | None:
-    if case_id is None:
-        return None
-    return session.scalar(select(Visit).where(Visit.case_id == case_id))
 
 
 def is_event(session: Session, case: Case) -> bool:

@@ -14,7 +14,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from handlers.extract.dates import DateMention, find_dates
-from handlers.extract.kinds import recognise_kind
+from handlers.extract.kinds import EVENT_KINDS, recognise_kind
 from handlers.extract.numbers import find_amounts, find_counts, normalise_digits
 
 MAX_TEXT = 2000
@@ -31,7 +31,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "procurement": ("title",),
     "other": ("title",),
 }
-EVENT_KINDS = frozenset({"visit", "ceremony", "conference", "interpreting"})
 
 # A small gazetteer of partner cities (→ country) and countries, Thai and English.
 CITIES: dict[str, tuple[str, str]] = {

@@ -17,6 +17,9 @@ KINDS = (
     "conference", "procurement", "correspondence", "other",
 )
 
+# Kinds that happen at a time (an event date, group notices, checklists), not by a due date.
+EVENT_KINDS = frozenset({"visit", "ceremony", "conference", "interpreting"})
+
 KIND_LABELS = {
     "visit": "การเยือน/รับคณะ",
     "advance": "เงินยืมราชการ",

@@ -16,7 +16,7 @@ from bot.db.models import Chat, ChatMember
 from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Reply
-from handlers.router import Router, text_is
+from handlers.router import Router, admin, text_is
 
 router = Router("groups")
 
@@ -26,11 +26,6 @@ ON_WORDS = ("เปิดการแจ้งเตือน", "เปิดแ
 
 NOT_ADMIN = "ขออภัยค่ะ คำสั่งนี้สำหรับผู้ดูแลระบบเท่านั้น รบกวนให้ผู้ดูแลของหน่วยงานพิมพ์แทนนะคะ"
 ONLY_IN_GROUP = "คำสั่งนี้ใช้ในกลุ่ม LINE ค่ะ เชิญบอทเข้ากลุ่มแล้วพิมพ์อีกครั้งนะคะ"
-
-
-def is_admin(ev: Incoming, ctx: Context) -> bool:
-    officer = ctx.officer(ev)
-    return (officer is not None and officer.role == "admin") or ctx.settings.is_admin(ev.user_id)
 
 
 def _set_flags(chat: Chat, on: bool) -> None:
@@ -45,7 +40,7 @@ def join(ev: Incoming, ctx: Context) -> list[Reply]:
     chat = ctx.chat(ev)
     if not chat.active:  # invited back after leaving
         chat.active, chat.left_at, chat.joined_at = True, None, ctx.now
-    trigger = ctx.settings.trigger_words[0] if ctx.settings.trigger_words else "บอท"
+    trigger = ctx.settings.trigger_word
     text = (
         "สวัสดีค่ะ ผู้ช่วยงานสำนักงานการต่างประเทศ กทม. ยินดีที่ได้ร่วมกลุ่มค่ะ 😊\n"
         f"ในกลุ่มนี้จะตอบเฉพาะเมื่อแท็กบอท หรือข้อความขึ้นต้นด้วย \"{trigger}\" เช่น \"{trigger} เงินยืม คืนกี่วัน\"\n"
@@ -102,13 +97,14 @@ def member_left(ev: Incoming, ctx: Context) -> list[Reply]:
 def register(ev: Incoming, ctx: Context) -> list[Reply]:
     if not ev.in_group:
         return [Reply(text=ONLY_IN_GROUP)]
-    if not is_admin(ev, ctx):
+    if not admin(ev, ctx):
         return [Reply(text=NOT_ADMIN)]
     officer = ctx.officer(ev)
+    assert officer is not None  # an admin is a registered officer
     chat = ctx.chat(ev)
-    chat.unit = officer.unit if officer is not None else ctx.settings.default_unit
+    chat.unit = officer.unit
     chat.registered_at = ctx.now
-    chat.registered_by_id = officer.id if officer is not None else None
+    chat.registered_by_id = officer.id
     chat.active = True
     _set_flags(chat, True)
     return [
@@ -135,7 +131,7 @@ def notifications_on(ev: Incoming, ctx: Context) -> list[Reply]:
 def _toggle(ev: Incoming, ctx: Context, *, on: bool) -> list[Reply]:
     if not ev.in_group:
         return [Reply(text=ONLY_IN_GROUP)]
-    if not is_admin(ev, ctx):
+    if not admin(ev, ctx):
         return [Reply(text=NOT_ADMIN)]
     chat = ctx.chat(ev)
     if on and chat.registered_at is None:

@@ -118,5 +118,8 @@ def registered(ev: Incoming, ctx: Context) -> bool:
 
 
 def admin(ev: Incoming, ctx: Context) -> bool:
+    """A registered, active admin: the one permission check for admin commands
+    (an admin named in the settings is registered on first contact by ctx.officer,
+    and loses the right like anyone else when deactivated)."""
     officer = ctx.officer(ev)
     return officer is not None and officer.role == "admin"

@@ -67,6 +67,18 @@ def test_non_admin_is_refused_politely(app, officers):
     assert row is None or row.registered_at is None
 
 
+def test_a_deactivated_settings_admin_is_refused_like_anyone(app, officers):
+    """Admins named in the settings are registered on first contact; deactivated on
+    purpose, they lose the group commands too (one permission check, router.admin)."""
+    with app.sessions.begin() as s:
+        s.scalar(select(Officer).where(Officer.line_user_id == ADMIN_ID)).active = False
+    for words in ("ลงทะเบียนกลุ่ม", "ปิดการแจ้งเตือน"):
+        (reply,) = app.handle(incoming(words, user=ADMIN_ID, chat_type="group"))
+        assert "ขออภัยค่ะ" in reply.text
+    row = chat_row(app)
+    assert row is None or row.registered_at is None
+
+
 def test_registration_only_in_a_group(app, officers):
     (reply,) = app.handle(incoming("ลงทะเบียนกลุ่ม", user=ADMIN_ID))
     assert "กลุ่ม" in reply.text

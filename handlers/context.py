@@ -26,6 +26,9 @@ class Context:
     settings: Settings
     now: datetime  # aware; the same instant for the whole event
     _officers: dict[str, Officer | None] = field(default_factory=dict)
+    # The conversation row per key, read once per event: the dispatcher, the
+    # in_conversation filters and the topics all ask for it.
+    _conversations: dict[str, ConversationState | None] = field(default_factory=dict)
     # Set when a conversation expired on this event, so a handler can say so politely.
     expired_topic: str | None = None
 
@@ -69,16 +72,25 @@ class Context:
 
     # ------------------------------------------------------------ conversations
 
+    def _stored_conversation(self, key: str) -> ConversationState | None:
+        if key not in self._conversations:
+            self._conversations[key] = self.session.scalar(
+                select(ConversationState).where(ConversationState.conversation_key == key)
+            )
+        return self._conversations[key]
+
+    def _drop_conversation(self, key: str, state: ConversationState) -> None:
+        self.session.delete(state)
+        self.session.flush()
+        self._conversations[key] = None
+
     def conversation(self, ev: "Incoming") -> ConversationState | None:
         """The open conversation of this person in this chat; an expired one is
         deleted and remembered in `expired_topic`."""
-        state = self.session.scalar(
-            select(ConversationState).where(ConversationState.conversation_key == ev.conversation_key)
-        )
+        state = self._stored_conversation(ev.conversation_key)
         if state is not None and state.expires_at <= self.now:
             self.expired_topic = state.topic
-            self.session.delete(state)
-            self.session.flush()
+            self._drop_conversation(ev.conversation_key, state)
             return None
         return state
 
@@ -95,6 +107,7 @@ class Context:
         )
         self.session.add(state)
         self.session.flush()
+        self._conversations[ev.conversation_key] = state
         return state
 
     def save_conversation(self, state: ConversationState, step: str, data: dict[str, Any]) -> None:
@@ -105,11 +118,8 @@ class Context:
         self.session.flush()
 
     def end_conversation(self, ev: "Incoming") -> bool:
-        state = self.session.scalar(
-            select(ConversationState).where(ConversationState.conversation_key == ev.conversation_key)
-        )
+        state = self._stored_conversation(ev.conversation_key)
         if state is None:
             return False
-        self.session.delete(state)
-        self.session.flush()
+        self._drop_conversation(ev.conversation_key, state)
         return True

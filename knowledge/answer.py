@@ -436,6 +436,10 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             first = _polite(f"ตามแผน \"{shorten(what, 120)}\" อยู่ในช่วง {months}") if what else _polite(f"ช่วงเวลาตามแผนคือ {months}")
             rest = f"(น้ำหนักงาน {share})" if share else ""
             return "\n".join(x for x in (first, rest) if x), []
+    field_lead = _field_answer(body, raw)
+    if field_lead:  # a table row's "ค่าเป้าหมาย: ร้อยละ 80" for "เป้ากี่เปอร์เซ็นต์"
+        rest = "\n".join(ln for ln in body.split("\n") if ln.strip() != field_lead[1])
+        return shorten(field_lead[0] + ("\n" + rest if rest else ""), MAX_BODY), []
     if _ASKS_NUMBER.search(raw):
         lead = _number_phrase(body, q_terms, raw)
         if lead:  # "เป้าหมายกี่ครั้ง": the number first, the passage after it
@@ -445,8 +449,34 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
     return shorten(body, MAX_BODY), []
 
 
+# what a question asks for -> the row labels that hold it (matched tone-insensitively)
+_FIELD_ASKS = [
+    (r"เปา|เปอ\S?รเซ\S?น|รอยละ|กีครัง|กีผลิตภัณฑ", r"เปาหมาย"),
+    (r"คะแนน", r"คะแนน"),
+    (r"นำหนัก", r"นำหนัก"),
+    (r"ใคร|รับผิดชอบ|หนวยงานไหน|หนวยงานใด|ฝายไหน", r"รับผิดชอบ"),
+    (r"งบ", r"งบประมาณ"),
+    (r"รหัส", r"รหัส"),
+]
+
+
+def _field_answer(body: str, raw: str) -> tuple[str, str] | None:
+    """For a table row ("label: value" lines), the line the question asks for, as a sentence."""
+    asked = strip_tones(raw)
+    lines = [ln for ln in body.split("\n") if ":" in ln]
+    for q_rx, label_rx in _FIELD_ASKS:
+        if not re.search(q_rx, asked):
+            continue
+        for ln in lines:
+            label, _, value = ln.partition(":")
+            value = value.strip()
+            if re.search(label_rx, strip_tones(label)) and value and re.search(r"[\w\u0e01-\u0e4e]", value):
+                return _polite(f"{label.strip()}คือ {shorten(value, 200)}"), ln.strip()
+    return None
+
+
 _ASKS_NUMBER = re.compile(r"กี่|เท่าไ|เท่าใด|ร้อยละ|จำนวน|เป้าหมาย|เปาหมาย")
-_VALUE_WORDS = [strip_tones(w) for w in ("ค่าเป้าหมาย", "เป้าหมาย", "งบประมาณ", "ร้อยละ", "จำนวน")]
+_VALUE_WORDS = [strip_tones(w) for w in ("ค่าเป้าหมาย", "เป้าหมาย", "งบประมาณ", "น้ำหนัก", "ร้อยละ", "จำนวน")]
 
 
 def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
@@ -513,7 +543,9 @@ def _project_name(section: Section) -> str:
 def _readable(text: str) -> str:
     """A table row's "label: value" lines stay lines; lone labels ("ตัวชี้วัด") are dropped."""
     lines = [ln.strip() for ln in text.split("\n")]
-    return "\n".join(ln for ln in lines if ln and not re.fullmatch(r"[^:\s]{1,20}:?", ln))
+    lines = [ln for ln in lines if ln and not re.fullmatch(r"[^:\s]{1,20}:?", ln)
+             and not re.fullmatch(r"(?:ลำดับ)?ที่\s*(?:\(\w+\))?\s*:\s*[\d.]+", ln)]  # row numbers say nothing
+    return "\n".join(lines)
 
 
 _DURATION_TONELESS = re.compile(

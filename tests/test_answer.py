@@ -259,3 +259,11 @@ def test_documents_missing_from_a_step_table_are_said_to_be_missing(engine):
     ans = engine.answer("ขอรับบำเหน็จบำนาญ ต้องเตรียมเอกสารอะไร")
     if ans.kind == "answer" and ans.steps:
         assert ans.body.startswith("ยังไม่พบ") and "1. 1." not in ans.body
+
+
+def test_table_row_question_leads_with_the_asked_field(engine):
+    ans = engine.answer("ตัวชี้วัดพิธีการทูตเมือง ตั้งเป้ากี่ครัง")
+    if ans.kind == "answer" and "ค่าเป้าหมาย" in ans.body:
+        assert ans.body.splitlines()[0] == "ค่าเป้าหมายคือ 10 ครั้งค่ะ"
+        assert "ค่าเป้าหมาย: 10 ครั้ง" not in ans.body  # said once
+        assert not re.search(r"^ที่: \d+$", ans.body, flags=re.M)  # no bare row numbers

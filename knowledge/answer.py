@@ -509,7 +509,7 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
 
 
 # words of the question itself ("within how many days"), not of its topic
-_ASKING_WORDS = {strip_tones(w) for w in "วัน ภายใน ล่วงหน้า เวลา ใช้เวลา ระยะเวลา กี่ กี่วัน นาน ต้อง ใคร เอกสาร อะไร บ้าง ทำการ วันทำการ เมื่อไร เมื่อไหร่".split()}
+_ASKING_WORDS = {strip_tones(w) for w in "วัน ภายใน ล่วงหน้า เวลา ใช้เวลา ระยะ ระยะเวลา กี่ กี่วัน นาน ต้อง ใคร เอกสาร อะไร บ้าง ทำการ วันทำการ เมื่อไร เมื่อไหร่".split()}
 
 _STEP_FIELD = {"duration": "duration", "when": "duration", "role": "responsible", "forms": "forms"}
 
@@ -625,6 +625,12 @@ def build_answer(engine, query: str) -> Answer:
         suggestions = _suggestions(engine, score(engine.index, q, top=30))
     top = ranked[0]
     section = engine.section(top.unit.sid)
+    from knowledge.search import detect_intents
+
+    if q.content and all(detect_intents(t) or t in _ASKING_WORDS for t in q.content):
+        # "ขั้นตอน", "ใครเซ็น", "เอกสารอะไรบ้าง": what is asked, but not about which work
+        return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(), body=unsure_body(
+            suggestions, "ยังไม่แน่ใจว่าหมายถึงงานไหนนะคะ พิมพ์ชื่องานต่อท้ายได้เลย เช่น \"ขั้นตอนมอบกุญแจเมือง\""))
     if not is_confident(ranked):
         return Answer(query=query, kind="unsure", body=unsure_body(suggestions), suggestions=suggestions[:3], took_ms=ms())
     owner, steps = _owner_steps(engine, section)

@@ -267,3 +267,9 @@ def test_table_row_question_leads_with_the_asked_field(engine):
         assert ans.body.splitlines()[0] == "ค่าเป้าหมายคือ 10 ครั้งค่ะ"
         assert "ค่าเป้าหมาย: 10 ครั้ง" not in ans.body  # said once
         assert not re.search(r"^ที่: \d+$", ans.body, flags=re.M)  # no bare row numbers
+
+
+@pytest.mark.parametrize("question", ["ขั้นตอน", "ใครเซ็น", "เอกสารอะไรบ้าง"])
+def test_a_question_naming_no_work_asks_which_one(engine, question):
+    ans = engine.answer(question)
+    assert ans.kind == "unsure" and "งานไหน" in ans.body and len(ans.suggestions) == 3

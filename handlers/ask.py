@@ -48,6 +48,16 @@ def _format_step(step: Any) -> str:
         return f"{step.no}. {step.text}" + (f" ({' · '.join(extra)})" if extra else "")
 
 
+def _card_title(title: str, limit: int = 80) -> str:
+    """A card's title fits two lines on a phone; the whole title stays in the text."""
+    try:
+        from knowledge.answer import shorten
+
+        return shorten(title or "", limit)
+    except Exception:
+        return (title or "")[:limit]
+
+
 def answer_reply(answer: Any) -> Reply:
     """A knowledge Answer as a Reply: a card for answers, text + topics otherwise."""
     if answer.kind == "smalltalk":
@@ -76,7 +86,7 @@ def answer_reply(answer: Any) -> Reply:
     quick += [_topic_action(s.title, s.section_id) for s in answer.suggestions[:3]]
     footnote = f"ที่มา: {answer.citation}" if answer.citation else ""
     card = Card(
-        title=answer.title or "คำตอบจากคู่มือ",
+        title=_card_title(answer.title) or "คำตอบจากคู่มือ",
         header="คู่มือ",
         body="\n".join(intro).strip(),
         items=items,

@@ -263,9 +263,15 @@ def _paired_durations(step: Step) -> list[tuple[str, str]]:
     return []
 
 
-def _step_context(step: Step, title: str, total: int, with_duration: bool = True, with_role: bool = True) -> str:
+def _step_context(step: Step, title: str, total: int, with_duration: bool = True, with_role: bool = True,
+                  said: str = "") -> str:
     of = f"จาก {total} ขั้นตอน" if total > 1 else ""  # "ขั้นตอนที่ 9 จาก 10 ขั้นตอนของ…"
-    line = f"เรื่องนี้อยู่ในขั้นตอนที่ {step.no}{' ' + of if of else ''}ของ{short_title(title)}: {shorten(one_line(step.text), 160)}"
+    text = one_line(step.text)
+    flat, said_flat = text.replace(" ", ""), said.replace(" ", "")
+    repeated = said_flat and (flat in said_flat or (said_flat in flat and len(said_flat) >= 0.7 * len(flat)))
+    line = f"เรื่องนี้อยู่ในขั้นตอนที่ {step.no}{' ' + of if of else ''}ของ{short_title(title)}"
+    if not repeated:  # the first sentence already quoted the whole step: do not say it twice
+        line += f": {shorten(text, 160)}"
     extra = []
     if with_duration and step.duration and step.duration.raw:
         extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
@@ -347,7 +353,8 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             dur = one_line(step.duration.raw) if step.duration and step.duration.raw else ""
             if rule:
                 first = _polite(f"คู่มือกำหนดไว้ว่า {rule}")
-                ctx = _step_context(step, title, total, with_duration=bool(dur) and dur.replace(" ", "") not in rule.replace(" ", ""))
+                ctx = _step_context(step, title, total, with_duration=bool(dur) and dur.replace(" ", "") not in rule.replace(" ", ""),
+                                    said=rule)
             elif dur:
                 first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)} ใช้เวลา {dur}")
                 ctx = f"คือ {shorten(one_line(step.text), 160)}"

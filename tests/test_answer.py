@@ -273,3 +273,9 @@ def test_table_row_question_leads_with_the_asked_field(engine):
 def test_a_question_naming_no_work_asks_which_one(engine, question):
     ans = engine.answer(question)
     assert ans.kind == "unsure" and "งานไหน" in ans.body and len(ans.suggestions) == 3
+
+
+def test_a_rule_quoting_the_whole_step_is_not_repeated(engine):
+    ans = engine.answer("ประมูลขายทรัพย์สินได้แล้ว ผู้ชนะต้องขนย้ายภายในกี่วัน")
+    if ans.kind == "answer" and "5 วัน" in ans.body:
+        assert ans.body.count("ขนย้าย") == 1 and "5 วัน" in ans.body.splitlines()[0]

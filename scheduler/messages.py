@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Chat, Officer, Reminder
 from bot.settings import Settings
-from handlers.replies import Reply
 from scheduler.store import Plan
+
+if TYPE_CHECKING:  # imported at run time inside `render`: handlers' package imports the scheduler
+    from handlers.replies import Reply
 
 # Which Chat flag a group must keep on to receive each kind (1:1 reminders need none).
 GROUP_FLAG = {
@@ -89,6 +92,7 @@ def target_allowed(session: Session, row: Reminder) -> bool:
 
 def render(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
     """The message for `row`, or None when it no longer applies."""
+    from handlers.replies import Reply
     from scheduler import advances, checklist, digest, planning, visits
 
     if not target_allowed(session, row):

@@ -386,6 +386,14 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
     ):
         if intent not in intents:
             continue
+        if step is not None and field_ == "responsible" and step.responsible and not _ASKS_DOER.search(
+                strip_tones(getattr(q, "raw", "") or "")):
+            # "ใครอนุมัติ / ส่งถึงใคร": the one named in the step's text, not the officer doing the step
+            first = _polite(f"ตามคู่มือ ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 240)}")
+            extra = [f"ผู้ดำเนินการขั้นตอนนี้คือ {shorten(_people(step.responsible), 80)}"]
+            if step.duration and step.duration.raw:
+                extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
+            return first + "\n" + " · ".join(extra), []
         if step is not None and getattr(step, field_):
             first = _polite(first_fmt.format(shorten(one_line(getattr(step, field_)), 200)))
             return f"{first}\n{_step_context(step, title, total, with_role=field_ != 'responsible')}", []
@@ -517,6 +525,9 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
 
 # words of the question itself ("within how many days"), not of its topic
 _ASKING_WORDS = {strip_tones(w) for w in "วัน ภายใน ล่วงหน้า เวลา ใช้เวลา ระยะ ระยะเวลา กี่ กี่วัน นาน ต้อง ใคร เอกสาร อะไร บ้าง ทำการ วันทำการ เมื่อไร เมื่อไหร่".split()}
+
+# "who is responsible / which unit does it": the step's responsible cell answers it
+_ASKS_DOER = re.compile(strip_tones(r"รับผิดชอบ|ใครทำ|ใครดำเนินการ|ใครเป็นคนทำ|ใครดูแล|หน่วยงานไหน|หน่วยงานใด|ฝ่ายไหน|ฝ่ายใด|เจ้าหน้าที่คนไหน"))
 
 _STEP_FIELD = {"duration": "duration", "when": "duration", "role": "responsible", "forms": "forms"}
 

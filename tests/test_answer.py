@@ -279,3 +279,10 @@ def test_a_rule_quoting_the_whole_step_is_not_repeated(engine):
     ans = engine.answer("ประมูลขายทรัพย์สินได้แล้ว ผู้ชนะต้องขนย้ายภายในกี่วัน")
     if ans.kind == "answer" and "5 วัน" in ans.body:
         assert ans.body.count("ขนย้าย") == 1 and "5 วัน" in ans.body.splitlines()[0]
+
+
+def test_who_approves_quotes_the_step_naming_them(engine):
+    ans = engine.answer("สถาปนาเมืองพี่เมีองน้อง ร่างแรกใครเป็นคนร่าง")
+    if ans.kind == "answer" and "/step/" in (ans.section_id or ""):
+        first = ans.body.splitlines()[0]
+        assert "ยกร่าง" in first and not first.startswith("ผู้รับผิดชอบคือ")

@@ -323,6 +323,9 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
                 continue
             if re.match(r"\d+\.\s", orig):  # a step row, not a rule
                 continue
+            head = orig.split(";")[0]
+            if ";" in orig and len(head) <= 25 and _HAS_TIME.search(head):  # a step's "(2 ชม./หน้า; ผู้ทำ)" cell
+                continue
             if rx.search(strip_tones(orig)):
                 best = best or []
                 best.append(orig)

@@ -20,6 +20,9 @@ from handlers.incoming import Incoming
 from handlers.replies import parse_postback
 
 
+_RUN_OF_BLANKS_RE = re.compile(r"[ \t]{2,}")  # left where a mention or emoji was cut out
+
+
 def event_type(ev: Any) -> str:
     return str(getattr(ev, "type", "") or "unknown")
 
@@ -94,7 +97,7 @@ def _text_parts(message: Any, bot_user_id: str | None) -> tuple[str, bool, list[
         spans.append((e.index, e.length))
     if spans:
         text = _strip_spans(text, spans)
-    return re.sub(r"[ \t]{2,}", " ", text).strip(), mentioned_self, others
+    return _RUN_OF_BLANKS_RE.sub(" ", text).strip(), mentioned_self, others
 
 
 def to_incoming(ev: Any, settings: Settings, *, bot_user_id: str | None = None, now: datetime | None = None) -> Incoming | None:

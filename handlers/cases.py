@@ -25,6 +25,7 @@ from handlers.extract.dates import find_dates, find_times
 from handlers.extract.fields import MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
 from handlers.extract.kinds import EVENT_KINDS, KIND_LABELS, kind_from_answer, recognise_kind
 from handlers.extract.numbers import find_amounts, find_counts, format_baht, normalise_digits
+from handlers.extract.words import squash
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Field, Reply, postback, text_reply
 from handlers.router import Filter, Router, in_conversation, text_is
@@ -52,6 +53,7 @@ UPDATE_RE = re.compile(rf"^\s*(?:อัปเดต|อัพเดต|อัป
 CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CANCEL_RE = re.compile(rf"^\s*(?:ยกเลิกเรื่อง|cancel case)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 ASSIGN_RE = re.compile(rf"^\s*(?:มอบหมาย|assign)\s*({_REF})\s*(?:ให้|to)?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+BARE_AMOUNT_RE = re.compile(r"\s*([\d,]+(?:\.\d+)?)\s*")  # "25000" typed alone as the amount
 REGISTER_RE = re.compile(r"^\s*(?:ลงทะเบียน|register)\s*([A-Za-z0-9\- ]{4,40})\s*$", re.IGNORECASE)
 
 TOO_LONG = f"ข้อความยาวเกินไปค่ะ (เกิน {MAX_TEXT:,} ตัวอักษร) กรุณาย่อให้สั้นลงแล้วส่งใหม่นะคะ"
@@ -365,7 +367,7 @@ def _read_amount(answer: str) -> Decimal | None:
     amounts = find_amounts(answer)
     if amounts:
         return amounts[0].value.quantize(Decimal("0.01"))
-    bare = re.fullmatch(r"\s*([\d,]+(?:\.\d+)?)\s*", normalise_digits(answer))
+    bare = BARE_AMOUNT_RE.fullmatch(normalise_digits(answer))
     if bare:
         try:
             value = Decimal(bare.group(1).replace(",", ""))
@@ -384,7 +386,7 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
     if len(text) > MAX_TEXT:
         return text_reply(TOO_LONG)
     step = state.step
-    squashed = re.sub(r"\s+", "", text).lower()
+    squashed = squash(text)
     if squashed in CONFIRM_WORDS:
         if step == "confirm":
             return _confirm(ev, ctx, state, draft)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers.context import Context
+from handlers.extract.words import squash
 from handlers.incoming import Incoming
 from handlers.replies import Reply
 
@@ -88,14 +89,10 @@ def chat(*types: str) -> Filter:
     return lambda ev, _ctx: ev.chat_type in types
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
-
-
 def text_is(*words: str) -> Filter:
     """The whole message is one of `words` (spaces and case ignored)."""
-    wanted = {_squash(w) for w in words}
-    return lambda ev, _ctx: _squash(ev.text) in wanted
+    wanted = {squash(w) for w in words}
+    return lambda ev, _ctx: squash(ev.text) in wanted
 
 
 def text_startswith(*prefixes: str) -> Filter:

@@ -87,6 +87,8 @@ _ROOM_RE = re.compile(r"(ห้อง\S+|ศาลาว่าการ\S*)")
 _CONTRACT_RE = re.compile(r"สัญญา(?:ยืม)?(?:เงิน)?\s*(?:เลขที่|ที่|no\.?)\s*([0-9A-Za-z\u0e01-\u0e2e/.-]*\d[0-9A-Za-z/.-]*)", re.IGNORECASE)
 _LETTER_NO_RE = re.compile(r"(?<![\u0e01-\u0e4e])(กท|กต|มท|นร)\s?\.?\s?(\d{2,5}(?:\.\d+)?/\d{1,6})")
 _NOISE_RE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200d\ufeff]")
+_SPACES_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"[\w\u0e01-\u0e4e]")  # a letter or digit, Thai or other
 
 
 @dataclass
@@ -124,12 +126,12 @@ class Extracted:
 
 def clean_text(text: str) -> str:
     """Drop control and zero-width characters, squash whitespace (kept for display)."""
-    return re.sub(r"\s+", " ", _NOISE_RE.sub("", text)).strip()
+    return _SPACES_RE.sub(" ", _NOISE_RE.sub("", text)).strip()
 
 
 def has_words(text: str) -> bool:
     """True when the text holds letters or digits (emoji-only or punctuation-only → False)."""
-    return re.search(r"[\w\u0e01-\u0e4e]", text) is not None
+    return _WORD_RE.search(text) is not None
 
 
 def _place_names(text: str) -> tuple[str, str]:
@@ -170,7 +172,7 @@ def _programme(text: str) -> list[tuple[str, str]]:
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " + text[end:]
-    return re.sub(r"\s+", " ", text).strip(" ,")
+    return _SPACES_RE.sub(" ", text).strip(" ,")
 
 
 def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:

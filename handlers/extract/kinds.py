@@ -9,8 +9,9 @@ to the more specific kind (the order of `KINDS`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from handlers.extract.words import squash
 
 KINDS = (
     "advance", "visit", "interpreting", "translation", "ceremony",
@@ -96,9 +97,9 @@ def recognise_kind(text: str, hint: str | None = None) -> KindGuess:
 
 def kind_from_answer(answer: str) -> str | None:
     """"ล่าม" or "interpreting" or "3" (position in the list) → the kind, else None."""
-    squashed = re.sub(r"\s+", "", answer).lower()
+    squashed = squash(answer)
     for kind, label in KIND_LABELS.items():
-        if squashed in {kind, re.sub(r"\s+", "", label).lower()}:
+        if squashed in {kind, squash(label)}:
             return kind
     for kind, aliases in KIND_ALIASES.items():
         if squashed in aliases:

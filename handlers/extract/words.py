@@ -1,0 +1,16 @@
+"""Comparing what people type with the words the bot knows, whatever the spacing.
+
+One helper, so that a command word, a quick-reply answer and a kind's label are
+matched the same way everywhere ("ยืนยัน", " ยืน ยัน ", "OK" → "ok").
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """`text` without any whitespace, lower-cased: the form words are compared in."""
+    return _SPACE_RE.sub("", text).lower()

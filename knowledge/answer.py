@@ -446,6 +446,9 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         return summary, steps
     body = _readable(text)
     body = re.sub(r"^\s*\d+[.)]\s+(?=\S)", "", body)  # "1. เมืองพี่เมืองน้อง หมายถึง …": the list number is noise
+    own = clean_title(section.title).replace(" ", "")
+    if "\n" in body:  # a row's closing "16. <its own title>" repeats the card's title
+        body = "\n".join(ln for ln in body.split("\n") if re.sub(r"^\d+[.)]\s*", "", ln).replace(" ", "") != own)
     raw = thai_digits_to_arabic(getattr(q, "raw", "") or "")
     if "when" in intents:
         m = re.search(r"^(.*?)\s*(?:\(([^()]*ร้อยละ[^()]*)\))?\s*ช่วงเวลา\s*\(เดือน\)\s*:\s*([^\n]+)", body, flags=re.M)

@@ -330,13 +330,19 @@ def list_visible(session: Session, viewer: Officer, scope: str = "unit", chat: C
     return CaseList(list(rows), total)
 
 
+def event_when(case: Case, at: datetime) -> str:
+    """When the case's event happens, in Thai: with the time of day only when one was
+    given (a date-only event is stored at 00.00 Bangkok and must not say so)."""
+    return thai_datetime(at) if case.fields.get("has_time") else thai_date(at)
+
+
 def case_date(case: Case) -> str:
     """The date that matters most, in Thai: an advance's due date, else the event
     time, else the due date."""
     if case.kind == "advance" and case.due_on is not None:
         return "ครบกำหนด " + thai_date(case.due_on)
     if case.event_at is not None:
-        return thai_datetime(case.event_at) if case.fields.get("has_time") else thai_date(case.event_at)
+        return event_when(case, case.event_at)
     if case.due_on is not None:
         return "ครบกำหนด " + thai_date(case.due_on)
     return "-"
@@ -366,7 +372,7 @@ def history_lines(session: Session, case: Case) -> list[HistoryLine]:
         elif row.note:
             what = f"{what}: {row.note}"
         if "event_at" in row.changes and row.changes["event_at"][1]:
-            what += f" (วันที่ใหม่ {thai_datetime(datetime.fromisoformat(row.changes['event_at'][1]))})"
+            what += f" (วันที่ใหม่ {event_when(case, datetime.fromisoformat(row.changes['event_at'][1]))})"
         lines.append(HistoryLine(names.get(row.actor_id, "ระบบ"), thai_datetime(row.at), what))
     return lines
 

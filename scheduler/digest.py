@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.clock import at_bangkok, thai_date, thai_datetime, today
+from bot.clock import at_bangkok, thai_date, today
 from bot.db.models import Case, Chat, ChecklistItem, Reminder
+from bot.records import event_when
 from bot.settings import BANGKOK, Settings
 from handlers.replies import Card, Field, Reply
 from scheduler.advances import open_advances
@@ -62,7 +63,7 @@ def render_digest(session: Session, row: Reminder, now: datetime, settings: Sett
 
 
 def digest_reply(session: Session, unit: str, first: date, last: date, now: datetime) -> Reply:
-    events = [f"{thai_datetime(start)} {case.title} ({case.ref})" for case, _visit, start in events_between(session, unit, first, last)]
+    events = [f"{event_when(case, start)} {case.title} ({case.ref})" for case, _visit, start in events_between(session, unit, first, last)]
     deadlines = [
         f"{thai_date(c.due_on)} {c.title} ({c.ref})"
         for c in session.scalars(

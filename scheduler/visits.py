@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.clock import at_bangkok, thai_date, thai_datetime, today
+from bot.clock import at_bangkok, thai_date, today
 from bot.db.models import Case, Reminder, Visit
-from bot.records import visit_of
+from bot.records import event_when, visit_of
 from bot.settings import BANGKOK, Settings
 from handlers.extract.kinds import EVENT_KINDS
 from handlers.replies import Card, Field, Reply
@@ -87,7 +87,7 @@ def visit_card(case: Case, visit: Visit | None, title: str, *, tone: str = "defa
     start = starts_at(case, visit)
     fields = [Field("เรื่อง", case.title)]
     if start:
-        fields.append(Field("วันเวลา", thai_datetime(start)))
+        fields.append(Field("วันเวลา", event_when(case, start)))
     place = (visit.place if visit else "") or ""
     if place:
         fields.append(Field("สถานที่", place))
@@ -111,7 +111,7 @@ def render_notice(session: Session, row: Reminder, now: datetime, settings: Sett
         return None
     if row.payload.get("start", stamp) != stamp:
         return None  # planned for a date that has since changed
-    when = thai_datetime(start) if start else "ยังไม่กำหนดวัน"
+    when = event_when(case, start) if start else "ยังไม่กำหนดวัน"
     if row.kind == "visit_logged":
         text = f"มีงานใหม่ค่ะ: {case.title} {when}"
         title = "งานใหม่"

@@ -124,3 +124,22 @@ async def test_late_evening_cancellation_of_tomorrows_visit_is_urgent(app, group
     await run_tick(app, sender, bkk(2026, 3, 19, 21, 1))
     assert sender.texts(GROUP_ID)[-1].startswith("ยกเลิกแล้ว")
     assert_exactly_once(app, sender)
+
+
+async def test_a_visit_without_a_time_is_announced_by_its_date_only(app, groups, say):
+    """Logged with a date and no time of day, a visit is stored at 00.00 Bangkok: the
+    group's notices, cards and the weekly digest show the date, not "00.00 น."."""
+    from bot.db.models import Reminder
+    from scheduler.digest import digest_reply
+    from scheduler.visits import render_notice
+
+    when = bkk(2026, 3, 2, 10)
+    say("คณะผู้แทนเมืองโตเกียว เยือนกรุงเทพ 20 มี.ค. 69 เข้าเยี่ยมคารวะผู้ว่าฯ", now=when)
+    assert any("V-2569-0001" in r.text for r in say("ยืนยัน", now=when))
+    with transaction(app.sessions) as s:
+        row = s.scalar(select(Reminder).where(Reminder.kind == "visit_logged"))
+        (reply,) = render_notice(s, row, when, app.settings).replies
+        digest = digest_reply(s, app.settings.default_unit, date(2026, 3, 16), date(2026, 3, 22), when)
+    shown = [reply.text, *(f.value for f in reply.cards[0].fields), digest.text, *digest.cards[0].items]
+    assert "20 มี.ค. 2569" in reply.text
+    assert not any("00.00 น." in text for text in shown)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import logging
 import os
 import sys
@@ -293,8 +294,8 @@ def _redelivery(ev: Any) -> bool:
 
 
 def _parse_leniently(parser: WebhookParser, body: bytes, signature: str) -> Any:
-    import json
-
+    """The readable events of a signed body the SDK refused as a whole; None when the
+    signature is wrong or the body is not a JSON object (the caller answers 400)."""
     from linebot.v3.webhook import WebhookPayload
 
     if not parser.signature_validator.validate(body.decode("utf-8"), signature):
@@ -303,8 +304,11 @@ def _parse_leniently(parser: WebhookParser, body: bytes, signature: str) -> Any:
         data = json.loads(body)
     except ValueError:
         return None
+    if not isinstance(data, dict):  # a list, string or number: no events to read
+        return None
+    raw_events = data.get("events")
     events = []
-    for raw in data.get("events") or []:
+    for raw in raw_events if isinstance(raw_events, list) else []:
         with suppress(Exception):
             events.append(Event.from_dict(raw))
     return WebhookPayload(events=events, destination=data.get("destination"))

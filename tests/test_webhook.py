@@ -606,3 +606,9 @@ async def test_sqlite_checkpoints_run_off_the_handler_path(app, line_settings, e
         await post(c, F.text_event("ขั้นตอนยืมเงิน"))
         WalCheckpointer(app.engine).checkpoint()  # a manual pass works alongside the service
     assert len(fake_line.replies) == 1
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"text"', b"42", b'{"events": {"type": "message"}}', b'{"destination": [1], "events": []}'])
+async def test_signed_json_that_is_not_a_webhook_object_is_400_not_500(client, body):
+    resp = await client.post("/callback", data=body, headers=F.signed_headers(body))
+    assert resp.status in {200, 400}

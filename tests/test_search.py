@@ -201,3 +201,12 @@ def test_a_shared_passage_is_listed_once(engine):
     hits = engine.search("ระเบียบ กทม. ว่าด้วยรายรับ-รายจ่าย งบประมาณ ปีอะไร", top=5).hits
     spans = [(h.source, h.lines) for h in hits]
     assert len(spans) == len(set(spans))
+
+
+def test_policy_nickname_finds_its_project(engine):
+    """The plan names Action Plan 129 "MIB: Made in Bangkok" and tags projects P129:
+    an officer asking by the nickname gets the tagged project's budget row."""
+    answer = engine.answer("งบโครงการ MIB ปี 68 เท่าไหร่")
+    assert answer.kind == "answer"
+    assert answer.source.endswith("fao_action_plan_2568.txt")
+    assert "5,500,000" in answer.body

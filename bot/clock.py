@@ -34,6 +34,12 @@ def at_bangkok(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=BANGKOK).astimezone(timezone.utc)
 
 
+def day_start(day: date) -> datetime:
+    """The UTC instant a Bangkok calendar day begins: [day_start(d), day_start(d + 1))
+    holds exactly the instants of that Bangkok day."""
+    return at_bangkok(day, time(0))
+
+
 def fiscal_year(day: date) -> int:
     """The Thai fiscal year (1 Oct – 30 Sep), named by its BE year: 1 Oct 2025 → 2569."""
     return day.year + 543 + (1 if day.month >= 10 else 0)

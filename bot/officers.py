@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clock import bangkok
 from bot.db.models import InviteCode, Officer
 
 ROLES = ("officer", "finance", "admin")
@@ -89,7 +90,7 @@ def main(argv: list[str]) -> int:
         if args.action == "invite":
             row = make_invite(session, args.unit, args.role)
             print(row.code)
-            print(f"unit: {row.unit}  role: {row.role}  expires: {row.expires_at:%Y-%m-%d}")
+            print(f"unit: {row.unit}  role: {row.role}  expires: {bangkok(row.expires_at):%Y-%m-%d} (Bangkok)")
             print("The officer types: ลงทะเบียน " + row.code + " (in a 1:1 chat with the bot)")
         else:
             for officer in session.scalars(select(Officer).order_by(Officer.unit, Officer.id)):

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +38,7 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from bot.clock import at_bangkok, bangkok, fiscal_year, thai_date, thai_datetime, today
+from bot.clock import bangkok, day_start, fiscal_year, thai_date, thai_datetime, today
 from bot.db.models import Advance, Case, CaseHistory, Chat, IdCounter, Officer, Visit, VisitItem
 from scheduler.rules import advance_due_date
 
@@ -402,7 +402,7 @@ def export_rows(session: Session, unit: str | None = None, since: date | None = 
     if unit:
         query = query.where(Case.unit == unit)
     if since is not None:
-        query = query.where(Case.created_at >= at_bangkok(since, time(0)))
+        query = query.where(Case.created_at >= day_start(since))
     rows = []
     for case in session.scalars(query):
         rows.append(ExportRow(

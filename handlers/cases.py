@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot import records
-from bot.clock import at_bangkok, bangkok, thai_date, today
+from bot.clock import at_bangkok, bangkok, thai_date, thai_datetime, today
 from bot.db.models import Case, Officer
 from bot.officers import HOW_TO_REGISTER, by_line_id, find_by_name, register
 from handlers.context import Context
@@ -138,7 +138,7 @@ def _clock(draft: dict[str, Any]) -> time | None:
 
 
 def _when(day: date, clock: time | None) -> str:
-    return thai_date(day) + (f" {clock.strftime('%H.%M')} น." if clock else "")
+    return thai_datetime(at_bangkok(day, clock)) if clock else thai_date(day)
 
 
 def _draft_card(draft: dict[str, Any], complete: bool) -> Card:

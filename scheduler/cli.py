@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.app import Application
 from bot.db import transaction
 from bot.db.models import Reminder
-from bot.settings import Settings
+from bot.settings import BANGKOK, Settings
 from scheduler.store import PENDING
 from scheduler.tick import TickReport, failed_reminders, run_tick
 from scheduler.workdays import ensure_seeded
@@ -28,8 +28,6 @@ def parse_now(raw: str | None) -> datetime:
         return datetime.now(timezone.utc)
     value = datetime.fromisoformat(raw)
     if value.tzinfo is None:
-        from bot.settings import BANGKOK
-
         value = value.replace(tzinfo=BANGKOK)  # a wall-clock time means Bangkok's
     return value.astimezone(timezone.utc)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.clock import at_bangkok, thai_date, today
 from bot.db.models import Case, Chat, ChecklistItem, Reminder
 from bot.records import event_when
-from bot.settings import BANGKOK, Settings
+from bot.settings import Settings
 from handlers.replies import Card, Field, Reply
 from scheduler.advances import open_advances
 from scheduler.messages import Rendered
@@ -44,7 +44,7 @@ def ensure_digests(session: Session, now: datetime, settings: Settings) -> int:
     if not chats:
         return 0
     at = next_digest_at(now, settings)
-    day = at.astimezone(BANGKOK).date().isoformat()
+    day = today(at).isoformat()
     keys = {f"digest:{chat_id}:{day}": chat_id for chat_id, _unit in chats}
     have = set(session.scalars(select(Reminder.dedupe_key).where(Reminder.dedupe_key.in_(keys))))
     for key, chat_id in keys.items():

@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.clock import at_bangkok, thai_date, today
+from bot.clock import at_bangkok, bangkok, day_start, thai_date, today
 from bot.db.models import Case, Reminder, Visit
 from bot.records import event_when, visit_of
-from bot.settings import BANGKOK, Settings
+from bot.settings import Settings
 from handlers.extract.kinds import EVENT_KINDS
 from handlers.replies import Card, Field, Reply
 from scheduler.messages import Rendered, group_targets
@@ -77,7 +77,7 @@ def programme_lines(visit: Visit | None) -> list[str]:
         return []
     lines = []
     for item in visit.items:
-        when = f"{item.at.astimezone(BANGKOK):%H.%M} น. " if item.at else ""
+        when = f"{bangkok(item.at):%H.%M} น. " if item.at else ""
         place = f" ({item.place})" if item.place else ""
         lines.append(f"{when}{item.title}{place}")
     return lines
@@ -130,7 +130,7 @@ def render_notice(session: Session, row: Reminder, now: datetime, settings: Sett
 
 def events_between(session: Session, unit: str, first: date, last: date) -> list[tuple[Case, Visit | None, datetime]]:
     """Open visits/events of a unit whose start falls on [first, last] (Bangkok days)."""
-    lo, hi = at_bangkok(first, datetime.min.time()), at_bangkok(last + timedelta(days=1), datetime.min.time())
+    lo, hi = day_start(first), day_start(last + timedelta(days=1))
     in_week = or_(and_(Visit.starts_at >= lo, Visit.starts_at < hi), and_(Case.event_at >= lo, Case.event_at < hi))
     out: list[tuple[Case, Visit | None, datetime]] = []
     for case, visit in session.execute(

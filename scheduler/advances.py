@@ -23,7 +23,7 @@ from bot.settings import Settings
 from handlers.extract.numbers import format_baht
 from handlers.replies import Action, Card, Field, Reply, postback
 from scheduler import rules
-from scheduler.messages import Rendered, admin_targets, group_targets, officer_target
+from scheduler.messages import Rendered, admin_targets, case_of, group_targets, officer_target
 from scheduler.store import Plan, cancel_pending, plan
 from scheduler.workdays import Calendar
 
@@ -138,7 +138,7 @@ def card(case: Case, adv: Advance, title: str, *, tone: str = "default", with_bu
 
 def _open_pair(session: Session, row: Reminder) -> tuple[Case, Advance] | None:
     adv = advance_of(session, row.case_id)
-    case = session.get(Case, row.case_id) if row.case_id else None
+    case = case_of(session, row)
     if adv is None or case is None or not is_open(case, adv):
         return None
     return case, adv

@@ -27,7 +27,7 @@ from bot.clock import at_bangkok, thai_date, today
 from bot.db.models import Case, ChecklistItem, Officer, Reminder
 from bot.settings import Settings
 from handlers.replies import Action, Card, Reply, postback
-from scheduler.messages import Rendered, officer_target
+from scheduler.messages import Rendered, case_of, officer_target
 from scheduler.store import Plan, cancel_pending, plan
 from scheduler.workdays import Calendar
 
@@ -267,19 +267,23 @@ def item_line(item: ChecklistItem) -> str:
     return f"{mark} {item.position}. {_short(item.title, 80)}{due}{who}"
 
 
+def done_buttons(items: list[ChecklistItem]) -> list[Action]:
+    """"เสร็จข้อ N" for the first three of `items` (a card holds four buttons)."""
+    return [Action(label=f"เสร็จข้อ {i.position}", data=postback("ck_done", item=i.id), display_text=f"เสร็จ {i.position}") for i in items[:3]]
+
+
 def checklist_reply(session: Session, case: Case, now: datetime) -> Reply:
     items = items_of(session, case.id)
     if not items:
         return Reply(text=f"{case.ref} ยังไม่มีเช็กลิสต์ค่ะ")
     done = sum(1 for i in items if i.done_at)
     text = f"เช็กลิสต์ {case.ref}: เสร็จแล้ว {done}/{len(items)} ข้อค่ะ พิมพ์ “เสร็จ <เลขข้อ>” เมื่อทำเสร็จนะคะ"
-    next_open = [i for i in items if not i.done_at][:3]
-    buttons = [Action(label=f"เสร็จข้อ {i.position}", data=postback("ck_done", item=i.id), display_text=f"เสร็จ {i.position}") for i in next_open]
+    buttons = done_buttons([i for i in items if not i.done_at])
     return Reply(text=text, cards=[Card(title=f"เช็กลิสต์ {case.title}"[:80], header=case.ref, body=text, items=[item_line(i) for i in items][:40], buttons=buttons)])
 
 
 def render_due(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
-    case = session.get(Case, row.case_id) if row.case_id else None
+    case = case_of(session, row)
     if case is None or case.status != "open":
         return None
     day = date.fromisoformat(row.payload["day"])
@@ -288,5 +292,5 @@ def render_due(session: Session, row: Reminder, now: datetime, settings: Setting
         return None
     when = "วันนี้" if day == today(now) else thai_date(day)
     text = f"เช็กลิสต์ {case.ref}: มี {len(due)} ข้อที่ต้องเสร็จภายใน{when}ค่ะ"
-    buttons = [Action(label=f"เสร็จข้อ {i.position}", data=postback("ck_done", item=i.id), display_text=f"เสร็จ {i.position}") for i in due[:3]]
+    buttons = done_buttons(due)
     return Rendered([Reply(text=text, cards=[Card(title=_short(case.title, 80), header=case.ref, body=text, items=[item_line(i) for i in due], buttons=buttons, tone="warning" if day < today(now) else "default")])])

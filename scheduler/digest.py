@@ -70,7 +70,8 @@ def digest_reply(session: Session, unit: str, first: date, last: date, now: date
             select(Case).where(Case.unit == unit, Case.status == "open", Case.due_on >= first, Case.due_on <= last, Case.kind != "advance").order_by(Case.due_on)
         )
     ]
-    deadlines += [f"{thai_date(a.due_on)} คืนเงินยืม {c.ref}" for c, a in open_advances(session, unit=unit) if first <= a.due_on <= last]
+    advances = open_advances(session, unit=unit)
+    deadlines += [f"{thai_date(a.due_on)} คืนเงินยืม {c.ref}" for c, a in advances if first <= a.due_on <= last]
     open_items = session.scalar(
         select(func.count()).select_from(ChecklistItem).join(Case, Case.id == ChecklistItem.case_id)
         .where(Case.unit == unit, Case.status == "open", ChecklistItem.done_at.is_(None), ChecklistItem.due_on <= last)
@@ -79,7 +80,7 @@ def digest_reply(session: Session, unit: str, first: date, last: date, now: date
         deadlines.append(f"เช็กลิสต์ที่ต้องเสร็จภายในสัปดาห์นี้ {open_items} ข้อ")
     overdue = [
         f"{c.ref} เลยกำหนด {(today(now) - a.due_on).days} วัน ({thai_date(a.due_on)})"
-        for c, a in open_advances(session, unit=unit) if a.due_on < today(now)
+        for c, a in advances if a.due_on < today(now)
     ]
     failed = session.scalar(
         select(func.count()).select_from(Reminder).outerjoin(Case, Case.id == Reminder.case_id)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Chat, Officer, Reminder
+from bot.db.models import Case, Chat, Officer, Reminder
 from bot.settings import Settings
 from scheduler.store import Plan
 
@@ -38,6 +38,11 @@ GROUP_FLAG = {
 class Rendered:
     replies: list[Reply]
     follow_ups: list[Plan] = field(default_factory=list)  # planned once this one is sent
+
+
+def case_of(session: Session, row: Reminder) -> Case | None:
+    """The case a reminder is about, as it is now (None for a digest, or once deleted)."""
+    return session.get(Case, row.case_id) if row.case_id else None
 
 
 def is_group_id(line_id: str) -> bool:

@@ -19,7 +19,7 @@ from bot.clock import at_bangkok, thai_date, today
 from bot.db.models import Case, Reminder
 from bot.settings import Settings
 from scheduler import advances, checklist, visits
-from scheduler.messages import Rendered
+from scheduler.messages import Rendered, case_of
 from scheduler.store import Plan, cancel_pending, plan
 from scheduler.workdays import Calendar
 
@@ -36,12 +36,13 @@ def plan_case_in(session: Session, case: Case, change: str, settings: Settings, 
     if change not in CHANGES:
         raise ValueError(f"unknown change: {change}")
     session.flush()
-    if change in {"cancelled", "closed"} and not visits.is_event(session, case):
+    is_event = visits.is_event(session, case)
+    if change in {"cancelled", "closed"} and not is_event:
         cancel_pending(session, case_id=case.id)
         return []
     if advances.advance_of(session, case.id) is not None:
         return advances.plan_advance(session, case, change, settings, now)
-    if visits.is_event(session, case):
+    if is_event:
         replies = visits.plan_visit(session, case, change, settings, now)
         if change in {"cancelled", "closed"}:
             cancel_pending(session, case_id=case.id, kinds=("checklist_due", "case_due"))
@@ -70,7 +71,7 @@ def plan_case_due(session: Session, case: Case, settings: Settings, now: datetim
 
 
 def render_case_due(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
-    case = session.get(Case, row.case_id) if row.case_id else None
+    case = case_of(session, row)
     if case is None or case.status != "open" or case.due_on is None or case.due_on.isoformat() != row.payload.get("due_on"):
         return None
     left = (case.due_on - today(now)).days

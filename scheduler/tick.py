@@ -189,8 +189,13 @@ def _mine(c: Claimed):
     return (Reminder.id == c.id, Reminder.status == CLAIMED, Reminder.claim_token == c.token)
 
 
+def is_late(c: Claimed, now: datetime) -> bool:
+    """Sent long after it fell due, or taken over from a pass that died: the service was down."""
+    return c.reclaimed or now - c.due_at > LATE_AFTER
+
+
 def finish_sent(session: Session, c: Claimed, now: datetime, follow_ups: list[Any]) -> bool:
-    late = c.reclaimed or now - c.due_at > LATE_AFTER
+    late = is_late(c, now)
     result = session.execute(
         update(Reminder)
         .where(*_mine(c))
@@ -305,8 +310,7 @@ async def _deliver(app: Application, sender: Sender, c: Claimed, now: datetime) 
         status = await finish(finish_error, now, type(exc).__name__, retryable=True)
         return Outcome(c.id, c.kind, status, reclaimed=c.reclaimed, error=type(exc).__name__)
     ok = await finish(finish_sent, now, rendered.follow_ups)
-    late = c.reclaimed or now - c.due_at > LATE_AFTER
-    return Outcome(c.id, c.kind, "sent" if ok else "lost-claim", late=late, reclaimed=c.reclaimed)
+    return Outcome(c.id, c.kind, "sent" if ok else "lost-claim", late=is_late(c, now), reclaimed=c.reclaimed)
 
 
 def failed_reminders(session: Session, limit: int = 20) -> list[tuple[int, str, str]]:

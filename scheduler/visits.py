@@ -19,7 +19,7 @@ from bot.records import event_when, visit_of
 from bot.settings import Settings
 from handlers.extract.kinds import EVENT_KINDS
 from handlers.replies import Card, Field, Reply
-from scheduler.messages import Rendered, group_targets
+from scheduler.messages import Rendered, case_of, group_targets
 from scheduler.store import Plan, cancel_pending, plan
 
 KINDS = ("visit_logged", "visit_notice", "visit_morning", "visit_changed", "visit_cancelled")
@@ -97,7 +97,7 @@ def visit_card(case: Case, visit: Visit | None, title: str, *, tone: str = "defa
 
 
 def render_notice(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
-    case = session.get(Case, row.case_id) if row.case_id else None
+    case = case_of(session, row)
     if case is None:
         return None
     visit = visit_of(session, case.id)

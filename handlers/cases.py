@@ -27,7 +27,7 @@ from handlers.extract.kinds import EVENT_KINDS, KIND_LABELS, kind_from_answer, r
 from handlers.extract.numbers import find_amounts, find_counts, format_baht, normalise_digits
 from handlers.extract.words import squash
 from handlers.incoming import Incoming
-from handlers.replies import Action, Card, Field, Reply, postback, text_reply
+from handlers.replies import Action, Card, Field, Reply, clip, postback, says, text_reply
 from handlers.router import Filter, Router, in_conversation, text_is
 from scheduler.planning import plan_case
 from scheduler.rules import advance_due_date
@@ -190,14 +190,14 @@ def _next_step(ev: Incoming, ctx: Context, draft: dict[str, Any], state=None, sh
     missing = _missing(draft)
     if problems:
         field_name, question = problems[0]
-        step, quick = f"ask:{field_name}", [Action(label=c, text=c) for c in draft.get("options", [])][:13]
+        step, quick = f"ask:{field_name}", says(*draft.get("options", []))[:13]
     elif missing:
         field_name = missing[0]
         step, question = f"ask:{field_name}", QUESTIONS[field_name]
         offers = list(QUICK.get(field_name, ()))
         if field_name == "received" and draft.get("day"):
             offers.insert(0, thai_date(_day(draft)))  # the date the text did give, one tap away
-        quick = [Action(label=q, text=q) for q in offers]
+        quick = says(*offers)
     else:
         step, question, quick = "confirm", "ถูกต้องไหมคะ กด “ยืนยัน” เพื่อบันทึก", []  # the card has the buttons
     if state is None:
@@ -326,14 +326,14 @@ def cancel_postback(ev: Incoming, ctx: Context) -> list[Reply]:
 
 def _ask_kind(_ev: Incoming, ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
     ctx.save_conversation(state, "ask:kind", draft)
-    quick = [Action(label=label, text=label) for label in KIND_LABELS.values()]
+    quick = says(*KIND_LABELS.values())
     return [Reply(text=QUESTIONS["kind"], quick=quick)]
 
 
 def _ask_date(_ev: Incoming, ctx: Context, state, draft: dict[str, Any]) -> list[Reply]:
     field_name = "received" if draft["kind"] == "advance" else "date"
     ctx.save_conversation(state, f"ask:{field_name}", draft)
-    return [Reply(text=QUESTIONS[field_name], quick=[Action(label=q, text=q) for q in QUICK[field_name]])]
+    return [Reply(text=QUESTIONS[field_name], quick=says(*QUICK[field_name]))]
 
 
 router.postback("case_confirm")(_on_draft(_confirm))
@@ -424,7 +424,7 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
         if problem:
             draft["options"] = options
             ctx.save_conversation(state, step, draft)
-            return [Reply(text=problem, quick=[Action(label=o, text=o) for o in options])]
+            return [Reply(text=problem, quick=says(*options))]
         draft["problems"] = [p for p in draft.get("problems", []) if p[0] != field_name]
         draft.pop("options", None)
         if field_name == "date":
@@ -461,7 +461,7 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
 
 
 def _status_line(case: Case) -> str:
-    title = case.title if len(case.title) <= 40 else case.title[:39] + "…"
+    title = clip(case.title, 40)
     return f"{case.ref} · {KIND_LABELS.get(case.kind, case.kind)} · {title} · {records.case_date(case)} · {records.STATUS_LABELS.get(case.status, case.status)}"
 
 

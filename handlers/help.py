@@ -13,7 +13,7 @@ from bot.db.models import Officer
 from bot.officers import by_line_id
 from handlers.context import Context
 from handlers.incoming import Incoming
-from handlers.replies import Action, Card, Reply
+from handlers.replies import Action, Card, Reply, says
 from handlers.router import Router, chat, event, is_text, message_type, text_is
 
 router = Router("help")
@@ -66,7 +66,7 @@ def how_to_ask(_ev: Incoming, _ctx: Context) -> list[Reply]:
     """The rich menu's "ถามคู่มือ": say how, with questions to tap."""
     examples = ("เงินยืม คืนกี่วัน", "ขั้นตอนการต้อนรับคณะต่างประเทศ", "ขั้นตอนพิธีมอบกุญแจเมือง", "ใครอนุมัติการเดินทางไปต่างประเทศ")
     text = "พิมพ์คำถามเกี่ยวกับงานในคู่มือได้เลยค่ะ เช่น \"เงินยืม คืนกี่วัน\" จะตอบพร้อมขั้นตอนและที่มาให้นะคะ"
-    return [Reply(text=text, quick=[Action(e, text=e) for e in examples])]
+    return [Reply(text=text, quick=says(*examples))]
 
 
 @router.event("follow")

@@ -54,6 +54,17 @@ class Reply:
     quick: list[Action] = field(default_factory=list)
 
 
+def says(*words: str) -> list[Action]:
+    """Quick replies that send their own label, one per word ("วันนี้", "พรุ่งนี้")."""
+    return [Action(label=word, text=word) for word in words]
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut (a list line,
+    a card title); LINE's own limits are applied later by bot.messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def postback(action: str, **params: str | int) -> str:
     """Postback data in one format: `a=<action>&k=v…` (kept ≤ 300 chars by the caller)."""
     return urlencode({"a": action, **{k: str(v) for k, v in params.items()}})

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot.clock import at_bangkok, thai_date, today
 from bot.db.models import Case, ChecklistItem, Officer, Reminder
 from bot.settings import Settings
-from handlers.replies import Action, Card, Reply, postback
+from handlers.replies import Action, Card, Reply, clip, postback
 from scheduler.messages import Rendered, case_of, officer_target
 from scheduler.store import Plan, cancel_pending, plan
 from scheduler.workdays import Calendar
@@ -113,16 +113,12 @@ def offer(session: Session, case: Case, visit: Any | None) -> list[Reply]:
     if not seen:
         return []
     buttons = [
-        Action(label=_short(re.sub(r"^(กระบวนการ|กระบวนงาน)\s*", "", s.title), 20), data=postback("ck_make", case=case.id, proc=key), display_text=f"สร้างเช็กลิสต์ {s.title}"[:60])
+        Action(label=clip(re.sub(r"^(กระบวนการ|กระบวนงาน)\s*", "", s.title), 20), data=postback("ck_make", case=case.id, proc=key), display_text=f"สร้างเช็กลิสต์ {s.title}"[:60])
         for key, s in seen.items()
     ]
     titles = [f"{s.title} ({key.split(':')[-1]})" for key, s in seen.items()]
     text = "มีขั้นตอนในคู่มือที่ตรงกับงานนี้ค่ะ ต้องการสร้างเช็กลิสต์นับถอยหลังจากวันงานไหมคะ"
     return [Reply(text=text, cards=[Card(title="ขั้นตอนจากคู่มือ", body=text, items=titles, buttons=buttons, header=case.ref)])]
-
-
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 # ---------------------------------------------------------------- backwards schedule
@@ -264,7 +260,7 @@ def item_line(item: ChecklistItem) -> str:
     mark = "✅" if item.done_at else "⬜"
     who = f" — {item.responsible_role}" if item.responsible_role else ""
     due = f" (ภายใน {thai_date(item.due_on)})" if item.due_on else ""
-    return f"{mark} {item.position}. {_short(item.title, 80)}{due}{who}"
+    return f"{mark} {item.position}. {clip(item.title, 80)}{due}{who}"
 
 
 def done_buttons(items: list[ChecklistItem]) -> list[Action]:
@@ -293,4 +289,4 @@ def render_due(session: Session, row: Reminder, now: datetime, settings: Setting
     when = "วันนี้" if day == today(now) else thai_date(day)
     text = f"เช็กลิสต์ {case.ref}: มี {len(due)} ข้อที่ต้องเสร็จภายใน{when}ค่ะ"
     buttons = done_buttons(due)
-    return Rendered([Reply(text=text, cards=[Card(title=_short(case.title, 80), header=case.ref, body=text, items=[item_line(i) for i in due], buttons=buttons, tone="warning" if day < today(now) else "default")])])
+    return Rendered([Reply(text=text, cards=[Card(title=clip(case.title, 80), header=case.ref, body=text, items=[item_line(i) for i in due], buttons=buttons, tone="warning" if day < today(now) else "default")])])

@@ -81,11 +81,8 @@ def clear_by_text(ev: Incoming, ctx: Context) -> list[Reply]:
 
 def _postback_case(ev: Incoming, ctx: Context) -> Case | None:
     officer = ctx.officer(ev)
-    try:
-        case_id = int(ev.postback.get("case", ""))
-    except ValueError:
-        return None
-    return _find_case(ctx, officer, case_id=case_id) if officer else None
+    case_id = ev.postback_id("case")
+    return _find_case(ctx, officer, case_id=case_id) if officer and case_id is not None else None
 
 
 @router.postback("adv_clear", registered)

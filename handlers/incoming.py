@@ -29,6 +29,13 @@ class Incoming:
     mentioned_user_ids: list[str] = field(default_factory=list)  # others mentioned (for "มอบหมาย … ให้ @name")
     raw: Any = None  # the SDK event, for the rare handler that needs more
 
+    def postback_id(self, key: str) -> int | None:
+        """A row id carried by a button's postback (`case=7`), None when absent or not a number."""
+        try:
+            return int(self.postback.get(key, ""))
+        except ValueError:
+            return None
+
     @property
     def in_group(self) -> bool:
         return self.chat_type in {"group", "room"}

@@ -83,10 +83,8 @@ def done_by_text(ev: Incoming, ctx: Context) -> list[Reply] | None:
 def done_button(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = ctx.officer(ev)
     assert officer is not None
-    try:
-        item = ctx.session.get(ChecklistItem, int(ev.postback.get("item", "")))
-    except ValueError:
-        item = None
+    item_id = ev.postback_id("item")
+    item = ctx.session.get(ChecklistItem, item_id) if item_id is not None else None
     return _tick(ctx, officer, item)
 
 
@@ -94,10 +92,8 @@ def done_button(ev: Incoming, ctx: Context) -> list[Reply]:
 def make_button(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = ctx.officer(ev)
     assert officer is not None
-    try:
-        case = unit_case(ctx.session, officer, case_id=int(ev.postback.get("case", "")))
-    except ValueError:
-        case = None
+    case_id = ev.postback_id("case")
+    case = unit_case(ctx.session, officer, case_id=case_id) if case_id is not None else None
     if case is None or case.status != "open":
         return text_reply("ไม่พบงานนี้ หรืองานนี้ปิดไปแล้วค่ะ")
     start = visits.starts_at(case, visits.visit_of(ctx.session, case.id))

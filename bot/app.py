@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import make_engine, session_factory, transaction, upgrade
+from bot.logsafe import log_failure
 from bot.settings import Settings
 from handlers import dispatch
 from handlers.context import Context
@@ -45,8 +46,8 @@ class Application:
             with transaction(self.sessions) as session:
                 ctx = Context(session=session, settings=self.settings, now=ev.now)
                 return dispatch(ev, ctx)
-        except Exception:
-            log.exception("handler failed for a %s event", ev.kind)  # no personal data
+        except Exception as exc:
+            log_failure(log, exc, "handler failed for a %s event", ev.kind)  # no personal data
             return [SORRY]
 
     def context(self, session: Session, now: datetime | None = None) -> Context:

@@ -45,6 +45,7 @@ from bot.app import Application
 from bot.db.models import ProcessedEvent
 from bot.events import event_mode, event_type, reply_token, to_incoming
 from bot.line import LineSender
+from bot.logsafe import log_failure
 from bot.settings import Settings
 from handlers.incoming import Incoming
 from handlers.replies import Reply
@@ -119,8 +120,8 @@ class WebhookService:
         for ev in events:
             try:
                 await self.process_one(ev, destination)
-            except Exception:  # never let one event stop the others
-                log.exception("failed to process a %s event", event_type(ev))
+            except Exception as exc:  # never let one event stop the others
+                log_failure(log, exc, "failed to process a %s event", event_type(ev))
 
     async def process_one(self, ev: Event, destination: str | None) -> None:
         kind = event_type(ev)

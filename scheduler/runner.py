@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Application
 from bot.db import transaction
+from bot.logsafe import log_failure
 from bot.sender import Sender
 from scheduler.tick import TickReport, run_tick
 from scheduler.workdays import ensure_seeded
@@ -61,8 +62,8 @@ class Ticker:
             self.last_report = report
             if report.outcomes or report.deferred:
                 log.info("tick: %s", report.summary())
-        except Exception:  # the next tick tries again; rows are untouched or reclaimed after the lease
-            log.exception("tick failed")
+        except Exception as exc:  # the next tick tries again; rows are untouched or reclaimed after the lease
+            log_failure(log, exc, "tick failed")
         finally:
             self._current = None
 

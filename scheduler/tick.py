@@ -32,6 +32,7 @@ from bot.app import Application
 from bot.clock import at_bangkok, bangkok, today
 from bot.db import transaction
 from bot.db.models import Reminder
+from bot.logsafe import log_failure
 from bot.sender import PushError, Sender
 from bot.settings import Settings
 from scheduler import messages
@@ -292,7 +293,7 @@ async def _deliver(app: Application, sender: Sender, c: Claimed, now: datetime) 
     try:
         rendered = await asyncio.to_thread(render)
     except Exception as exc:  # a bug in a template must not stop the other reminders
-        log.exception("rendering reminder %s (%s) failed", c.id, c.kind)
+        log_failure(log, exc, "rendering reminder %s (%s) failed", c.id, c.kind)
         status = await finish(finish_error, now, f"render: {type(exc).__name__}", retryable=True)
         return Outcome(c.id, c.kind, status, error="render")
     if rendered is None:

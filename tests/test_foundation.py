@@ -39,14 +39,25 @@ def test_group_messages_without_trigger_are_ignored(say):
     assert say("ยกเลิก", chat_type="group", addressed=False) == []
 
 
-def test_database_errors_carry_no_personal_data(app, officers):
-    """Handlers and the tick log exceptions with their traceback: a failed statement
-    must not list its bound values (a LINE user id, a display name)."""
-    import pytest
-    from sqlalchemy.exc import IntegrityError
 
-    with pytest.raises(IntegrityError) as failure:
-        with app.sessions.begin() as session:
-            session.add(Officer(line_user_id=OFFICER_ID, display_name="สมหญิง ใจดี", unit="หน่วยทดสอบ"))
-    assert OFFICER_ID not in str(failure.value)
-    assert "สมหญิง" not in str(failure.value)
+def test_a_failing_handler_logs_no_personal_data(app, officers, monkeypatch, caplog):
+    """A failure is logged by type and frames: neither the SQL parameters nor the
+    database's own message (PostgreSQL: "Key (line_user_id)=(U…) already exists")
+    may carry a LINE user id or a name into the logs."""
+    import logging
+
+    import bot.app
+    from tests.conftest import incoming
+
+    def duplicate_officer(_ev, ctx):
+        ctx.session.add(Officer(line_user_id=OFFICER_ID, display_name="สมหญิง ใจดี", unit="หน่วยทดสอบ"))
+        ctx.session.flush()
+
+    monkeypatch.setattr(bot.app, "dispatch", duplicate_officer)
+    with caplog.at_level(logging.INFO):
+        replies = app.handle(incoming("สวัสดี"))
+    assert replies == [bot.app.SORRY]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "IntegrityError" in logged and "duplicate_officer" in logged  # what a developer needs
+    assert OFFICER_ID not in logged and "สมหญิง" not in logged
+    assert not any(r.exc_info for r in caplog.records)  # no traceback with the message either

@@ -1,6 +1,7 @@
-"""Topic: visits and events — checklists made from the manuals' procedures.
+"""Topic: visits and events — what is coming, and checklists made from the manuals' procedures.
 
-"เช็กลิสต์ V-2569-0001" shows a case's checklist; "เสร็จ 3" (or the button) ticks an
+"การเยือน" (the rich menu's button) lists the unit's visits and events of the next
+UPCOMING_DAYS days, soonest first; "เช็กลิสต์ V-2569-0001" shows a case's checklist; "เสร็จ 3" (or the button) ticks an
 item off; the "เช็กลิสต์: …" button under a newly logged visit turns the procedure
 into items scheduled backwards from the event date (scheduler.checklist).
 """
@@ -8,22 +9,44 @@ into items scheduled backwards from the event date (scheduler.checklist).
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from bot.clock import thai_date, today
 from bot.db.models import Case, ChecklistItem, Officer
-from bot.records import normalise_ref, unit_case
+from bot.officers import HOW_TO_REGISTER
+from bot.records import event_when, normalise_ref, unit_case
 from handlers.context import Context
 from handlers.extract.numbers import normalise_digits
 from handlers.incoming import Incoming
-from handlers.replies import Reply, text_reply
-from handlers.router import Router, registered, text_matches
+from handlers.replies import Card, Reply, clip, text_reply
+from handlers.router import Router, registered, text_is, text_matches
 from scheduler import checklist, visits
 
 router = Router("visits")
 
 DONE_RE = re.compile(r"^\s*(?:เสร็จ|เสร็จแล้ว|ทำแล้ว)\s*(?:ข้อ)?\s*([0-9๐-๙]+)\s*(.*)$")
+UPCOMING_DAYS = 60
+UPCOMING_SHOWN = 10
+
+
+@router.message(text_is("การเยือน", "ดูการเยือน", "visits"))
+def upcoming(ev: Incoming, ctx: Context) -> list[Reply]:
+    """The unit's open visits and events from today on, as the help and the menu promise."""
+    officer = ctx.officer(ev)
+    if officer is None:
+        return text_reply(HOW_TO_REGISTER)
+    first = today(ctx.now)
+    found = visits.events_between(ctx.session, officer.unit, first, first + timedelta(days=UPCOMING_DAYS))
+    if not found:
+        return text_reply(f"ยังไม่มีการเยือนหรืองานที่บันทึกไว้ใน {UPCOMING_DAYS} วันข้างหน้าค่ะ")
+    lines = [f"{event_when(case, start)} · {clip(case.title, 60)} ({case.ref})" for case, _visit, start in found[:UPCOMING_SHOWN]]
+    rest = len(found) - len(lines)
+    heading = f"การเยือนและงานที่กำลังจะมา {len(found)} งานค่ะ"
+    footnote = f"และอีก {rest} งาน" if rest > 0 else "พิมพ์ “ดู เลขที่เรื่อง” เพื่อดูรายละเอียด"
+    card = Card(title="การเยือนที่กำลังจะมา", header=officer.unit, body=heading, items=lines, footnote=footnote)
+    return [Reply(text="\n".join([heading, *lines, footnote]), cards=[card])]
 
 
 @router.message(registered, text_matches(r"^\s*(เช็กลิสต์|เช็คลิสต์|checklist)"))

@@ -143,3 +143,16 @@ async def test_a_visit_without_a_time_is_announced_by_its_date_only(app, groups,
     shown = [reply.text, *(f.value for f in reply.cards[0].fields), digest.text, *digest.cards[0].items]
     assert "20 มี.ค. 2569" in reply.text
     assert not any("00.00 น." in text for text in shown)
+
+
+async def test_the_visits_button_lists_what_is_coming(app, groups, say):
+    """The rich menu's and the help's "การเยือน" lists the unit's coming visits (it
+    used to fall through to a manual passage)."""
+    from tests.conftest import OTHER_UNIT_ID
+
+    log_visit(say)
+    (reply,) = say("การเยือน", now=bkk(2026, 3, 3, 9))
+    assert "V-2569-0001" in reply.text and "20 มี.ค. 2569 10.00 น." in reply.text
+    assert reply.cards and "ค่ะ" in reply.text
+    assert "V-2569-0001" not in say("การเยือน", user=OTHER_UNIT_ID, now=bkk(2026, 3, 3, 9))[0].text
+    assert "V-2569-0001" not in say("การเยือน", now=bkk(2026, 3, 21, 9))[0].text  # over: not coming

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import utcnow
 from bot.db import make_engine, session_factory, transaction, upgrade
 from bot.logsafe import log_failure
 from bot.settings import Settings
@@ -51,7 +52,7 @@ class Application:
             return [SORRY]
 
     def context(self, session: Session, now: datetime | None = None) -> Context:
-        return Context(session=session, settings=self.settings, now=now or datetime.now(timezone.utc))
+        return Context(session=session, settings=self.settings, now=now or utcnow())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -19,10 +19,10 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TextIO
 
 from bot.app import Application
+from bot.clock import utcnow
 from bot.db import transaction
 from bot.db.models import Officer
 from bot.events import strip_trigger
@@ -86,7 +86,7 @@ class Session:
 
     def event_for(self, line: str) -> Incoming:
         """A typed line (or the number of a choice) as an Incoming event."""
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         chat_type = "group" if self.group_id else "user"
         chat_id = self.group_id or self.user_id
         stripped = line.strip()

@@ -12,9 +12,10 @@ removed from the text, so an emoji-only message arrives as empty text.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from bot.clock import utcnow
 from bot.settings import Settings
 from handlers.incoming import Incoming
 from handlers.replies import parse_postback
@@ -112,7 +113,7 @@ def to_incoming(ev: Any, settings: Settings, *, bot_user_id: str | None = None, 
         chat_type=chat_type,
         chat_id=chat_id,
         user_id=user_id,
-        now=now or datetime.now(timezone.utc),
+        now=now or utcnow(),
         raw=ev,
         addressed=chat_type == "user",
     )

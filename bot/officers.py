@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import bangkok
+from bot.clock import bangkok, utcnow
 from bot.db.models import InviteCode, Officer
 
 ROLES = ("officer", "finance", "admin")
@@ -37,7 +37,7 @@ def make_invite(session: Session, unit: str, role: str = "officer", now: datetim
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not unit.strip():
         raise ValueError("unit is required")
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     invite = InviteCode(code=code, unit=unit.strip(), role=role, created_at=now,
                         expires_at=now + timedelta(days=INVITE_DAYS))

@@ -31,7 +31,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
-from datetime import datetime, timezone
 from typing import Any
 
 from aiohttp import web
@@ -42,6 +41,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
 from bot.app import Application
+from bot.clock import utcnow
 from bot.db.models import ProcessedEvent
 from bot.events import event_mode, event_type, reply_token, to_incoming
 from bot.line import LineSender
@@ -154,7 +154,7 @@ class WebhookService:
         row = {
             "webhook_event_id": event_id[:64],
             "event_type": kind[:40],
-            "received_at": datetime.now(timezone.utc),
+            "received_at": utcnow(),
             "redelivery": redelivery,
         }
         with self.application.engine.begin() as conn:

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from bot.app import Application
+from bot.clock import utcnow
 from bot.db import transaction
 from bot.db.models import Reminder
 from bot.settings import BANGKOK, Settings
@@ -25,7 +26,7 @@ from scheduler.workdays import ensure_seeded
 
 def parse_now(raw: str | None) -> datetime:
     if not raw:
-        return datetime.now(timezone.utc)
+        return utcnow()
     value = datetime.fromisoformat(raw)
     if value.tzinfo is None:
         value = value.replace(tzinfo=BANGKOK)  # a wall-clock time means Bangkok's

@@ -7,11 +7,11 @@ pushes only once registered, for the notifications it keeps on.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 from bot.app import command_session
+from bot.clock import utcnow
 from bot.db.models import Chat
 from scheduler.messages import is_group_id
 
@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
                 chat = Chat(line_chat_id=args.group_id, chat_type="group" if args.group_id.startswith("C") else "room")
                 session.add(chat)
             chat.unit = args.unit
-            chat.registered_at = datetime.now(timezone.utc)
+            chat.registered_at = utcnow()
             for f in FLAGS:
                 setattr(chat, f"notify_{f}", f in wanted)
             print(f"registered {args.group_id} for {args.unit}: {', '.join(f for f in FLAGS if f in wanted)}")

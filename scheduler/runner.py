@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Application
+from bot.clock import utcnow
 from bot.db import transaction
 from bot.logsafe import log_failure
 from bot.sender import Sender
@@ -51,7 +51,7 @@ class Ticker:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=max(60, self.app.settings.tick_seconds * 10),
-            next_run_time=datetime.now(timezone.utc),
+            next_run_time=utcnow(),
         )
         self.scheduler.start()
 

@@ -22,14 +22,14 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from bot.app import Application
-from bot.clock import at_bangkok, bangkok, today
+from bot.clock import at_bangkok, bangkok, today, utcnow
 from bot.db import transaction
 from bot.db.models import Reminder
 from bot.logsafe import log_failure
@@ -249,7 +249,7 @@ async def run_tick(
     lease: timedelta = LEASE,
 ) -> TickReport:
     """One pass at `now` (default: the wall clock). Safe to run in many processes."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     settings = app.settings
     report = TickReport(now=now)
 

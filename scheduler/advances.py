@@ -153,24 +153,25 @@ def due_text(case: Case, adv: Advance, now: datetime) -> str:
     return f"เงินยืม {case.ref} เลยกำหนดคืนมา {-left} วันแล้วค่ะ ({thai_date(adv.due_on)}) กรุณาคืนเงินยืมโดยเร็วนะคะ"
 
 
-def render_due(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
-    """A ladder (or snoozed) reminder; after the due day it reads as overdue."""
-    pair = _open_pair(session, row)
-    if pair is None:
-        return None
-    case, adv = pair
+def _due_message(case: Case, adv: Advance, now: datetime) -> Rendered:
     text = due_text(case, adv, now)
     tone = "warning" if adv.due_on <= today(now) else "default"
     return Rendered([Reply(text=text, cards=[card(case, adv, text, tone=tone)])])
 
 
+def render_due(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
+    """A ladder (or snoozed) reminder; after the due day it reads as overdue."""
+    pair = _open_pair(session, row)
+    return _due_message(*pair, now) if pair is not None else None
+
+
 def render_overdue(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
     """Overdue step n; once sent, step n+1 is planned in the same transaction."""
-    rendered = render_due(session, row, now, settings)
     pair = _open_pair(session, row)
-    if rendered is None or pair is None:
+    if pair is None:
         return None
     case, adv = pair
+    rendered = _due_message(case, adv, now)
     n = int(row.payload.get("n", 1))
     base = max(date.fromisoformat(row.payload.get("day", today(now).isoformat())), today(now))
     next_day = Calendar.load(session).add_working_days(base, max(1, settings.overdue_every_working_days))

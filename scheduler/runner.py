@@ -19,6 +19,7 @@ from bot.app import Application
 from bot.clock import utcnow
 from bot.db import transaction
 from bot.logsafe import log_failure
+from bot.settings import BANGKOK
 from bot.sender import Sender
 from scheduler.tick import TickReport, run_tick
 from scheduler.workdays import ensure_seeded
@@ -42,7 +43,7 @@ class Ticker:
             return
         with transaction(self.app.sessions) as session:
             ensure_seeded(session)
-        self.scheduler = AsyncIOScheduler(timezone="Asia/Bangkok", event_loop=asyncio.get_running_loop())
+        self.scheduler = AsyncIOScheduler(timezone=BANGKOK, event_loop=asyncio.get_running_loop())
         self.scheduler.add_job(
             self._tick,
             "interval",

@@ -150,8 +150,9 @@ def allocate_ref(session: Session, kind: str, day: date) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def _history(session: Session, case: Case, actor: Officer | None, action: str, now: datetime,
-             note: str = "", changes: dict[str, Any] | None = None) -> CaseHistory:
+def record_change(session: Session, case: Case, actor: Officer | None, action: str, now: datetime,
+                  note: str = "", changes: dict[str, Any] | None = None) -> CaseHistory:
+    """The CaseHistory row every change leaves: who, when, what (the one way to write one)."""
     row = CaseHistory(case=case, at=now, actor_id=actor.id if actor else None, action=action,
                       note=note[:MAX_NOTE], changes=changes or {})
     session.add(row)
@@ -194,7 +195,7 @@ def create_case(session: Session, actor: Officer, draft: CaseDraft, now: datetim
             for i, (kind, title) in enumerate(draft.visit.programme)
         ]
         session.add(visit)
-    _history(session, case, actor, "created", now)
+    record_change(session, case, actor, "created", now)
     session.flush()
     return case
 
@@ -241,13 +242,14 @@ def update_case(session: Session, case: Case, actor: Officer, now: datetime, not
         changes["due_on"] = [_iso(case.due_on), _iso(due_on)]
         case.due_on = due_on
     case.updated_at = now
-    return _history(session, case, actor, "updated", now, note, changes)
+    return record_change(session, case, actor, "updated", now, note, changes)
 
 
-def close_case(session: Session, case: Case, actor: Officer, now: datetime, note: str = "") -> CaseHistory:
+def close_case(session: Session, case: Case, actor: Officer, now: datetime, note: str = "",
+               changes: dict[str, Any] | None = None) -> CaseHistory:
     _require_open(case)
     case.status, case.closed_at, case.close_note, case.updated_at = "closed", now, note[:MAX_NOTE], now
-    return _history(session, case, actor, "closed", now, note)
+    return record_change(session, case, actor, "closed", now, note, changes)
 
 
 def cancel_case(session: Session, case: Case, actor: Officer, now: datetime, note: str = "") -> CaseHistory:
@@ -256,7 +258,7 @@ def cancel_case(session: Session, case: Case, actor: Officer, now: datetime, not
     visit = visit_of(session, case.id)
     if visit is not None:
         visit.status = "cancelled"
-    return _history(session, case, actor, "cancelled", now, note)
+    return record_change(session, case, actor, "cancelled", now, note)
 
 
 def assign_case(session: Session, case: Case, actor: Officer, assignee: Officer, now: datetime) -> CaseHistory:
@@ -266,7 +268,7 @@ def assign_case(session: Session, case: Case, actor: Officer, assignee: Officer,
         raise RecordError("มอบหมายได้เฉพาะเจ้าหน้าที่ในหน่วยงานเดียวกันค่ะ")
     before = case.assignee_id
     case.assignee_id, case.updated_at = assignee.id, now
-    return _history(session, case, actor, "assigned", now, display_name(assignee),
+    return record_change(session, case, actor, "assigned", now, display_name(assignee),
                     {"assignee_id": [before, assignee.id]})
 
 

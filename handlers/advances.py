@@ -64,7 +64,7 @@ def _clear(ev: Incoming, ctx: Context, case: Case | None) -> list[Reply]:
     officer = ctx.officer(ev)
     if case is None or officer is None:
         return text_reply("ไม่พบเงินยืมเลขนี้ที่คุณดูแลค่ะ " + REF_HINT)
-    if not adv_rules.clear(ctx.session, case, officer.id, ctx.now):
+    if not adv_rules.clear(ctx.session, case, officer, ctx.now):
         return text_reply(f"เงินยืม {case.ref} เคลียร์ไปแล้วค่ะ")
     return text_reply(f"บันทึกแล้วค่ะ เงินยืม {case.ref} คืนเรียบร้อย ปิดเรื่องและยกเลิกการเตือนแล้วนะคะ")
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import at_bangkok, thai_date, today
-from bot.db.models import Advance, Case, CaseHistory, Officer, Reminder
-from bot.records import advance_of
+from bot.db.models import Advance, Case, Officer, Reminder
+from bot.records import advance_of, close_case, record_change
 from bot.settings import Settings
 from handlers.extract.numbers import format_baht
 from handlers.replies import Action, Card, Field, Reply, postback
@@ -100,18 +100,18 @@ def snooze(session: Session, case: Case, now: datetime, settings: Settings) -> R
     return Reply(text=f"ได้ค่ะ จะเตือนอีกครั้ง {thai_date(day)} เวลา {settings.reminder_clock:%H.%M} น. นะคะ")
 
 
-def clear(session: Session, case: Case, actor_id: int | None, now: datetime, note: str = "คืนเงินยืมแล้ว") -> bool:
+def clear(session: Session, case: Case, actor: Officer, now: datetime, note: str = "คืนเงินยืมแล้ว") -> bool:
     """Mark cleared, close the case with history, cancel what is pending. False if already cleared."""
     adv = advance_of(session, case.id)
     if adv is None or adv.cleared_on is not None:
         return False
     adv.cleared_on = today(now)
-    adv.cleared_by_id = actor_id
+    adv.cleared_by_id = actor.id
+    changes = {"cleared_on": adv.cleared_on.isoformat()}
     if case.status == "open":
-        case.status = "closed"
-        case.closed_at = now
-        case.close_note = note
-    session.add(CaseHistory(case_id=case.id, at=now, actor_id=actor_id, action="closed", note=note, changes={"cleared_on": adv.cleared_on.isoformat()}))
+        close_case(session, case, actor, now, note, changes)
+    else:  # repaid after the case was cancelled: recorded, the status kept
+        record_change(session, case, actor, "closed", now, note, changes)
     cancel_pending(session, case_id=case.id)
     session.flush()
     return True

@@ -74,35 +74,6 @@ async def send(session: aiohttp.ClientSession, url: str, i: int, sent: dict[str,
             raise RuntimeError(f"/callback answered {resp.status}")
 
 
-async def open_loop(session, url, fake, n: int, rate: float, offset: int) -> tuple[list[float], float]:
-    sent: dict[str, float] = {}
-    start = time.monotonic()
-    tasks = []
-    for i in range(n):
-        delay = start + i / rate - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(send(session, url, offset + i, sent)))
-    await asyncio.gather(*tasks)
-    await fake.wait_for(lambda f: len(latencies(f, sent)) >= n, timeout=120)
-    return latencies(fake, sent), time.monotonic() - start
-
-
-async def closed_loop(session, url, fake, n: int, concurrency: int, offset: int) -> tuple[list[float], float]:
-    sent: dict[str, float] = {}
-    counter = iter(range(n))
-    start = time.monotonic()
-
-    async def worker() -> None:
-        for i in counter:
-            await send(session, url, offset + i, sent)
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    await fake.wait_for(lambda f: len(latencies(f, sent)) >= n, timeout=300)
-    last = max(r.at for r in fake.requests if r.path == "/v2/bot/message/reply" and r.body["replyToken"] in sent)
-    return latencies(fake, sent), last - start
-
-
 def _serve_fake(conn) -> None:
     """Child process: the fake LINE server, plus /_bench listing reply arrival times."""
 

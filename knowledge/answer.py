@@ -6,6 +6,7 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from knowledge.model import Section, Step
 from knowledge.search import analyse, score, smalltalk_kind
@@ -37,6 +38,7 @@ class Answer:
     took_ms: float = 0.0
 
 
+@lru_cache(maxsize=16384)  # pure, and fed from a fixed corpus: answers reuse the same cells
 def clean(text: str) -> str:
     """Display form: markup and leaders dropped, Arabic digits, tabs as separators."""
     text = thai_digits_to_arabic(strip_markup(text or ""))
@@ -48,6 +50,7 @@ def clean(text: str) -> str:
     return text.strip(" ·\n")
 
 
+@lru_cache(maxsize=16384)  # pure, and fed from a fixed corpus: answers reuse the same cells
 def clean_title(title: str) -> str:
     t = clean(title)
     t = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", t)
@@ -186,6 +189,7 @@ _HAS_TIME = re.compile(r"\d+\s*(?:-\s*\d+\s*)?" + _TIME_UNIT)
 _MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:ล้าน)?\s*บาท|ไม่ใช้งบประมาณ")
 
 
+@lru_cache(maxsize=16384)  # pure, and fed from a fixed corpus: answers reuse the same cells
 def tidy(text: str) -> str:
     """clean() plus what table cells leave behind: "(ต่อ)", leader dots, pipes, bullets."""
     t = clean(text)

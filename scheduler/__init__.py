@@ -4,7 +4,7 @@ Reminders are rows (bot.db.models.Reminder): the database is the truth, APSchedu
 only beats the interval. Modules:
 
 - rules      the advance rule (30 days, cited to the manual's line)
-- workdays   working days and the Holiday table (seeded from data/holidays_2569.csv)
+- workdays   working days and the Holiday table (seeded from data/holidays.csv)
 - store      idempotent planning by dedupe_key; a retry key fixed at planning time
 - planning   plan_case(ctx, case, change): what each case owes, called by the cases chat
 - advances   ladder, overdue repeats and escalation, clearing and snoozing

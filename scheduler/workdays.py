@@ -3,7 +3,7 @@
 Deadlines that the manuals count in วันทำการ, and reminders about working-day
 deadlines, are moved with these helpers so that nobody is nagged on a Sunday or on
 Songkran. The Holiday table is the office's own list (`python -m bot holidays …`),
-seeded from `scheduler/data/holidays_2569.csv`.
+seeded from `scheduler/data/holidays.csv`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Holiday
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_HOLIDAYS_FILE = DATA_DIR / "holidays_2569.csv"
+DEFAULT_HOLIDAYS_FILE = DATA_DIR / "holidays.csv"
 
 
 @dataclass(frozen=True, slots=True)

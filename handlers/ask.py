@@ -19,6 +19,7 @@ from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply, postback
 from handlers.router import Router, is_text
+from knowledge.answer import brief_step, citation
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +134,9 @@ def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
     if section is None:
         return [Reply(text=GONE)]
     owner = _procedure(engine, section)
-    lines = [line for line in engine.steps_text((owner or section).id).split("\n") if line.strip()]
+    lines = _step_lines(engine, owner or section)
     if not lines and owner is not None:
-        lines = [line for line in engine.steps_text(section.id).split("\n") if line.strip()]
+        lines = _step_lines(engine, section)
     title = _title(owner or section)
     if not lines:
         return [Reply(text=f"หัวข้อ \"{title}\" ไม่มีตารางขั้นตอนในคู่มือค่ะ")]
@@ -148,27 +149,19 @@ def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
     return [Reply(text=text, cards=[card])]
 
 
+def _step_lines(engine: Any, section: Any) -> list[str]:
+    return [line for line in engine.steps_text(section.id).split("\n") if line.strip()]
+
+
 def _all_step_items(section: Any, lines: list[str]) -> list[str]:
     """Every step, one readable line each (very long cells shortened at a phrase end)."""
-    try:
-        from knowledge.answer import brief_step
-
-        steps = list(getattr(section, "steps", None) or [])
-        if len(steps) == len(lines):
-            return [brief_step(s, 240) for s in steps]
-    except Exception:  # a fake engine in tests
-        pass
-    return lines
+    steps = list(getattr(section, "steps", None) or [])
+    return [brief_step(s, 240) for s in steps] if len(steps) == len(lines) else lines
 
 
 def _steps_citation(engine: Any, section: Any) -> str:
-    try:
-        from knowledge.answer import citation
-
-        spans = section.spans
-        return "ที่มา: " + citation(engine, section, (spans[0].first, spans[0].last)) if spans else ""
-    except Exception:
-        return ""
+    spans = section.spans
+    return "ที่มา: " + citation(engine, section, (spans[0].first, spans[0].last)) if spans else ""
 
 
 @router.postback("topic")

@@ -19,7 +19,7 @@ from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply, postback
 from handlers.router import Router, is_text
-from knowledge.answer import brief_step, citation
+from knowledge.answer import brief_step, citation, clean_title, section_answer, shorten
 
 log = logging.getLogger(__name__)
 
@@ -40,23 +40,12 @@ def _steps_action(section_id: str, title: str = "") -> Action:
 
 def _format_step(step: Any) -> str:
     """One short line per step for a card (the full text is behind "ดูขั้นตอนทั้งหมด")."""
-    try:
-        from knowledge.answer import brief_step
-
-        return brief_step(step)
-    except Exception:  # a fake engine's step in tests
-        extra = [x for x in (getattr(getattr(step, "duration", None), "raw", ""), step.responsible) if x]
-        return f"{step.no}. {step.text}" + (f" ({' · '.join(extra)})" if extra else "")
+    return brief_step(step)
 
 
 def _card_title(title: str, limit: int = 80) -> str:
     """A card's title fits two lines on a phone; the whole title stays in the text."""
-    try:
-        from knowledge.answer import shorten
-
-        return shorten(title or "", limit)
-    except Exception:
-        return (title or "")[:limit]
+    return shorten(title or "", limit)
 
 
 def answer_reply(answer: Any) -> Reply:
@@ -101,12 +90,7 @@ def answer_reply(answer: Any) -> Reply:
 
 
 def _title(section: Any) -> str:
-    try:
-        from knowledge.answer import clean_title
-
-        return clean_title(section.title)
-    except Exception:
-        return str(getattr(section, "title", ""))
+    return clean_title(section.title)
 
 
 def _procedure(engine: Any, section: Any) -> Any:
@@ -176,8 +160,6 @@ def topic(ev: Incoming, ctx: Context) -> list[Reply]:
 
 def section_reply(engine: Any, section: Any) -> Reply:
     """The card for one section by id (not a search: the person chose it)."""
-    from knowledge.answer import section_answer
-
     return answer_reply(section_answer(engine, section))
 
 

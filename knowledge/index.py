@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,21 +135,32 @@ def _context(corpus: Corpus, section: Section, owners: dict[str, Section]) -> st
 
 
 def _bm25_postings(tfs: list[Counter], lengths: np.ndarray, k1: float, b: float):
+    """Postings of every term (units in order) with their BM25 weights, and the idf.
+
+    Vectorised: the weights are the same float64 operations, in the same order, as
+    `idf[t] * f * (k1 + 1) / (f + norm[i])` term by term, so they are bit-identical."""
     n = len(tfs)
     avg = float(lengths.mean()) if n else 1.0
-    df: Counter = Counter()
-    for tf in tfs:
-        df.update(tf.keys())
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-    rows: dict[str, list[tuple[int, float]]] = {}
+    terms = list(dict.fromkeys(chain.from_iterable(tfs)))  # first-seen order
+    tid = {t: j for j, t in enumerate(terms)}
+    total = sum(len(tf) for tf in tfs)
+    t_ids = np.fromiter(map(tid.__getitem__, chain.from_iterable(tfs)), np.int64, total)
+    freqs = np.fromiter(chain.from_iterable(tf.values() for tf in tfs), np.float64, total)
+    units = np.repeat(np.arange(n, dtype=np.int64), np.fromiter((len(tf) for tf in tfs), np.int64, n))
+    df = np.bincount(t_ids, minlength=len(terms)).tolist()
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in zip(terms, df)}
     norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
-    for i, tf in enumerate(tfs):
-        for t, f in tf.items():
-            rows.setdefault(t, []).append((i, idf[t] * f * (k1 + 1) / (f + norm[i])))
-    postings = {
-        t: Postings(np.fromiter((r[0] for r in rs), np.int32, len(rs)), np.fromiter((r[1] for r in rs), np.float32, len(rs)))
-        for t, rs in rows.items()
-    }
+    idf_arr = np.fromiter(idf.values(), np.float64, len(terms))
+    w = (idf_arr[t_ids] * freqs * (k1 + 1) / (freqs + norm[units])).astype(np.float32)
+    order = np.argsort(t_ids, kind="stable")
+    idx_sorted = units[order].astype(np.int32)
+    w_sorted = w[order]
+    ends = np.cumsum(df).tolist()
+    postings = {}
+    start = 0
+    for t, end in zip(terms, ends):
+        postings[t] = Postings(idx_sorted[start:end], w_sorted[start:end])
+        start = end
     return postings, idf
 
 
@@ -168,6 +180,7 @@ def build_index(corpus: Corpus) -> Index:
     ng_tfs: list[Counter] = []
     lengths: list[float] = []
     ng_lengths: list[float] = []
+    ctx_seen: dict[str, tuple[str, Counter]] = {}
     for section in corpus.sections.values():
         if not section.searchable or section.kind in NON_ANSWER_KINDS or not section.spans:
             continue
@@ -176,10 +189,15 @@ def build_index(corpus: Corpus) -> Index:
             continue
         body = clean_for_index(body_raw[: MAX_BODY_CHARS * 2])
         title = clean_for_index(section.title or "")
-        ctx = clean_for_index(_context(corpus, section, owners))
         tb = Counter(terms(body, parts=True))
         tt = Counter(terms(title, parts=True))
-        tc = Counter(terms(ctx, parts=True))
+        # a context is shared by the passages of a procedure: cleaned and tokenised once
+        raw_ctx = _context(corpus, section, owners)
+        ctx_terms = ctx_seen.get(raw_ctx)
+        if ctx_terms is None:
+            ctx = clean_for_index(raw_ctx)
+            ctx_terms = ctx_seen[raw_ctx] = (ctx, Counter(terms(ctx, parts=True)))
+        ctx, tc = ctx_terms
         tf: Counter = Counter()
         for c, w in ((tb, W_BODY), (tt, W_TITLE), (tc, W_CTX)):
             for t, f in c.items():

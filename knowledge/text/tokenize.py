@@ -40,6 +40,10 @@ _domain_words: set[str] = set()
 _extra_words: set[str] = set()
 _base_words: frozenset[str] = frozenset()
 _trie = None
+# (letter before, letter after) every whitespace run inside a dictionary word (บ้าๆ บอๆ):
+# a run of the text between such a pair may be crossed by a word, any other run may not
+_space_pairs: set[tuple[str, str]] = set()
+_CUT_RE = re.compile(r"[ \t\n]+")
 
 
 def _load_domain_file() -> set[str]:
@@ -68,7 +72,17 @@ def _build():
 
     abbrs = abbreviation_words() - set(_base_words)
     _extra_words.update(abbrs)
-    _trie = dict_trie(set(_base_words) | _domain_words | abbrs)
+    words = set(_base_words) | _domain_words | abbrs
+    _note_space_pairs(words)
+    _trie = dict_trie(words)
+
+
+def _note_space_pairs(words) -> None:
+    for w in words:
+        w = w.strip()
+        if " " in w or "\t" in w or "\n" in w:
+            for m in _CUT_RE.finditer(w):
+                _space_pairs.add((w[m.start() - 1], w[m.end()]))
 
 
 def get_trie():
@@ -100,7 +114,8 @@ def add_domain_words(words) -> None:
             for w in new:
                 trie.add(w)
             _domain_words.update(new)
-            _word_tokens_cached.cache_clear()
+            _note_space_pairs(new)
+            _dictionary_changed()
             compound_parts.cache_clear()
 
 
@@ -114,7 +129,14 @@ def add_dictionary_words(words) -> None:
             for w in new:
                 trie.add(w)
             _extra_words.update(new)
-            _word_tokens_cached.cache_clear()
+            _note_space_pairs(new)
+            _dictionary_changed()
+
+
+def _dictionary_changed() -> None:
+    _word_tokens_cached.cache_clear()
+    _chunk_tokens.clear()
+    _term_info.clear()
 
 
 def _segment(text: str, trie) -> list[str]:
@@ -139,12 +161,50 @@ def _word_tokens(text: str) -> tuple[str, ...]:
 
         text = undot_abbreviations(text)
     with _lock:
-        toks = _segment(text, trie)
+        for chunk in _chunks(text):
+            toks = _chunk_tokens.get(chunk)
+            if toks is None:
+                toks = _clean_tokens(_segment(chunk, trie))
+                if len(_chunk_tokens) >= _CHUNK_CACHE_MAX:
+                    _chunk_tokens.clear()
+                _chunk_tokens[chunk] = toks
+            out.extend(toks)
+    return tuple(out)
+
+
+def _clean_tokens(toks) -> tuple[str, ...]:
+    out = []
     for tok in toks:
         tok = tok.strip().strip(".,:;()[]{}\"'“”‘’!?/")
         if tok and not _PUNCT_RE.match(tok):
             out.append(tok)
     return tuple(out)
+
+
+# Segmentation memo. newmm starts afresh after a run of spaces / newlines that no
+# dictionary word crosses (no word holds a space except the few of `_space_pairs`), and
+# character clusters never span a space, so a text segments exactly as the pieces ending
+# after each such run, one by one: the pieces (titles, phrases repeated across passages)
+# are segmented once. Cleared whenever the dictionary changes.
+_chunk_tokens: dict[str, tuple[str, ...]] = {}
+_CHUNK_CACHE_MAX = 200_000
+
+
+def _chunks(text: str) -> list[str]:
+    """`text` cut after every whitespace run that no dictionary word may cross."""
+    out = []
+    start = 0
+    n = len(text)
+    for m in _CUT_RE.finditer(text):
+        a, b = m.span()
+        if b >= n:
+            break
+        if a > 0 and (text[a - 1], text[b]) in _space_pairs:
+            continue
+        out.append(text[start:b])
+        start = b
+    out.append(text[start:])
+    return out
 
 
 _word_tokens_cached = lru_cache(maxsize=16384)(_word_tokens)
@@ -196,20 +256,40 @@ def terms(text: str, *, parts: bool = False, keep_stopwords: bool = False) -> li
     """
     out: list[str] = []
     for tok in word_tokens(text):
-        term = strip_tones(tok)
+        info = _term_info.get(tok)
+        if info is None:
+            info = _token_terms(tok)
+        term, toneless, its_parts = info
         if not term or (not keep_stopwords and term in STOPWORDS):
             continue
-        if _toneless_seen is not None and term != tok and len(term) >= 3:
+        if toneless and _toneless_seen is not None:
             _toneless_seen.add(term)
         out.append(term)
-        if parts:
-            for p in compound_parts(tok):
-                p = strip_tones(p)
-                if p not in STOPWORDS and len(p) > 1:
-                    out.append(p)
+        if parts and its_parts:
+            out.extend(its_parts)
     if parts:
         out.extend(short_be_years(text))
     return out
+
+
+# token -> (its term, whether the term is a toneless variant to collect, its compound
+# parts' terms); cleared whenever the dictionary changes
+_term_info: dict[str, tuple[str, bool, tuple[str, ...]]] = {}
+
+
+def _token_terms(tok: str) -> tuple[str, bool, tuple[str, ...]]:
+    term = strip_tones(tok)
+    its_parts = []
+    for p in compound_parts(tok):
+        p = strip_tones(p)
+        if p not in STOPWORDS and len(p) > 1:
+            its_parts.append(p)
+    info = (term, term != tok and len(term) >= 3, tuple(its_parts))
+    with _lock:
+        if len(_term_info) >= _CHUNK_CACHE_MAX:
+            _term_info.clear()
+        _term_info[tok] = info
+    return info
 
 
 def char_ngrams(text: str, n: int = 3) -> list[str]:

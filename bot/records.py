@@ -15,7 +15,8 @@ API in short (refusals raise RecordError, whose message is polite Thai for the c
     get_visible(session, viewer, ref, chat=None) -> Case          # raises NotFound
     unit_case(session, viewer, ref=… | case_id=…) -> Case | None  # any of the unit's
     list_visible(session, viewer, scope="mine"|"unit", chat=None, limit=10) -> CaseList
-    update_case(…, note, event_at=None, due_on=None, guests=None) -> CaseHistory
+    update_case(…, note, event_at=None, due_on=None, guests=None, amount=None,
+                received_on=None) -> CaseHistory         # an advance's amount/receipt too
     close_case / cancel_case(…, note) / assign_case(…, assignee) -> CaseHistory
     history_lines(session, case) -> list[HistoryLine]            # names and Thai dates
     export_rows(session, unit=None, since=None) -> list[ExportRow]
@@ -222,11 +223,27 @@ def _require_open(case: Case) -> None:
 
 def update_case(session: Session, case: Case, actor: Officer, now: datetime, note: str = "",
                 event_at: datetime | None = None, due_on: date | None = None,
-                guests: int | None = None) -> CaseHistory:
-    """Add a note and/or change what the note says (date, time, number of guests).
+                guests: int | None = None, amount: Decimal | None = None,
+                received_on: date | None = None) -> CaseHistory:
+    """Add a note and/or change what the note says (date, time, number of guests; an
+    advance's amount and receipt date, which moves its due date by the rule).
     The caller re-plans reminders when the date moved (`plan_case(ctx, case, "rescheduled")`)."""
     _require_open(case)
     changes: dict[str, Any] = {}
+    advance = advance_of(session, case.id) if amount is not None or received_on is not None else None
+    if advance is not None:
+        if advance.cleared_on is not None:
+            raise RecordError(f"เงินยืม {case.ref} คืนเรียบร้อยแล้วค่ะ ไม่ได้เปลี่ยนแปลงอะไรนะคะ")
+        if amount is not None and amount <= 0:
+            raise RecordError("จำนวนเงินต้องมากกว่าศูนย์ค่ะ ยังไม่ได้อัปเดตนะคะ")
+        if amount is not None and amount != advance.amount:
+            changes["amount"] = [str(advance.amount), str(amount)]
+            advance.amount = amount
+        if received_on is not None and received_on != advance.received_on:
+            due = advance_due_date(received_on)
+            changes["received_on"] = [_iso(advance.received_on), _iso(received_on)]
+            changes["due_on"] = [_iso(advance.due_on), _iso(due)]
+            advance.received_on, advance.due_on, case.due_on = received_on, due, due
     visit = visit_of(session, case.id)
     if event_at is not None and event_at != case.event_at:
         changes["event_at"] = [_iso(case.event_at), _iso(event_at)]
@@ -375,6 +392,13 @@ def history_lines(session: Session, case: Case) -> list[HistoryLine]:
             what = f"{what}: {row.note}"
         if "event_at" in row.changes and row.changes["event_at"][1]:
             what += f" (วันที่ใหม่ {event_when(case, datetime.fromisoformat(row.changes['event_at'][1]))})"
+        if "amount" in row.changes:
+            from handlers.extract.numbers import format_baht
+
+            what += f" (จำนวนเงินใหม่ {format_baht(Decimal(row.changes['amount'][1]))})"
+        if "received_on" in row.changes:
+            received = date.fromisoformat(row.changes["received_on"][1])
+            what += f" (วันที่รับเงินใหม่ {thai_date(received)} ครบกำหนด {thai_date(advance_due_date(received))})"
         lines.append(HistoryLine(names.get(row.actor_id, "ระบบ"), thai_datetime(row.at), what))
     return lines
 

@@ -21,7 +21,7 @@ from bot.clock import at_bangkok, bangkok, thai_date, thai_datetime, today
 from bot.db.models import Case, Officer
 from bot.officers import HOW_TO_REGISTER, by_line_id, find_by_name, register
 from handlers.context import Context
-from handlers.extract.dates import find_dates, find_times
+from handlers.extract.dates import RECEIVED_RE, DateMention, find_dates, find_times
 from handlers.extract.fields import MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
 from handlers.extract.kinds import EVENT_KINDS, KIND_LABELS, kind_from_answer, recognise_kind
 from handlers.extract.numbers import find_amounts, find_counts, format_baht, normalise_digits
@@ -352,9 +352,10 @@ def _set_kind(draft: dict[str, Any], kind: str) -> None:
             draft["amount"] = str(amounts[0].value.quantize(Decimal("0.01")))
 
 
-def _read_date(answer: str, ctx: Context) -> tuple[date | None, time | None, str | None, list[str]]:
-    """(day, clock, problem, options) from an answer to a date question."""
-    mentions = find_dates(answer, today(ctx.now))
+def _read_date(answer: str, ctx: Context, past: bool = False) -> tuple[date | None, time | None, str | None, list[str]]:
+    """(day, clock, problem, options) from an answer to a date question (`past`: to
+    "ได้รับเงินยืมวันไหนคะ", where "วันที่ 20" is the most recent 20th)."""
+    mentions = find_dates(answer, today(ctx.now), past=past)
     if not mentions:
         return None, None, "ขออภัยค่ะ ไม่เข้าใจวันที่ กรุณาพิมพ์อีกครั้ง เช่น 15 ม.ค. 69 หรือ พรุ่งนี้", []
     first = mentions[0]
@@ -420,7 +421,7 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
             _set_kind(draft, recognise_kind(title).kind)
         return _next_step(ev, ctx, draft, state, show_card=False)
     if field_name in {"date", "received"}:
-        day, clock, problem, options = _read_date(text, ctx)
+        day, clock, problem, options = _read_date(text, ctx, past=field_name == "received")
         if problem:
             draft["options"] = options
             ctx.save_conversation(state, step, draft)
@@ -444,7 +445,7 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
 def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str) -> list[Reply] | None:
     """On the confirm step a date or an amount typed alone corrects the draft; other
     text is not ours (it falls through, e.g. to a question about the manuals)."""
-    mentions = find_dates(text, today(ctx.now))
+    mentions = find_dates(text, today(ctx.now), past=draft["kind"] == "advance")
     if mentions and mentions[0].ok:
         key = "received_on" if draft["kind"] == "advance" else "day"
         draft[key] = mentions[0].day.isoformat()
@@ -570,15 +571,40 @@ def _change(ev: Incoming, ctx: Context, pattern: re.Pattern[str], act) -> list[R
         return text_reply(str(exc))
 
 
+def _date_refused(case: Case, mention: DateMention, words: str = "") -> list[Reply]:
+    """A date in an update that names no single day: nothing changes, and its readings
+    come back as quick replies that send the whole update again."""
+    quick = [Action(thai_date(day), text=f"อัปเดต {case.ref} {words}{thai_date(day)}") for day in mention.candidates]
+    return text_reply(mention.reason + " ยังไม่ได้อัปเดตนะคะ", *quick[:13])
+
+
+def _advance_changes(note: str, mentions: list[DateMention]) -> tuple[Decimal | None, DateMention | None]:
+    """What an update of an advance changes: the amount ("จำนวน 15,000 บาท") and the
+    date the money was received (a date after "รับเงิน"/"ได้รับ"). Other dates in
+    the note stay part of the note."""
+    norm = normalise_digits(note)
+    received = next((m for m in mentions if RECEIVED_RE.search(norm[: m.text_span[0]])), None)
+    taken = [m.text_span for m in mentions]
+    amount = next((a.value.quantize(Decimal("0.01")) for a in find_amounts(norm)
+                   if not any(a.text_span[0] < end and start < a.text_span[1] for start, end in taken)), None)
+    return amount, received
+
+
 @router.message(_matching(UPDATE_RE))
 def update(ev: Incoming, ctx: Context) -> list[Reply]:
     def act(officer: Officer, case: Case, note: str) -> list[Reply]:
         if not has_words(note):
             return text_reply(f"กรุณาพิมพ์รายละเอียดต่อท้ายค่ะ เช่น “อัปเดต {case.ref} เลื่อนเป็น 20 ม.ค. 69”")
-        event_at = due_on = guests = None
+        event_at = due_on = guests = amount = received_on = None
         timed = False  # the note gives a time of day: the case gets one
         mentions = find_dates(note, today(ctx.now))
         times = find_times(note)
+        advance = records.advance_of(ctx.session, case.id)
+        if advance is not None:
+            amount, received = _advance_changes(note, mentions)
+            if received is not None and not received.ok:
+                return _date_refused(case, received, "รับเงิน ")
+            received_on = received.day if received is not None else None
         if not mentions and times and case.event_at is not None:
             # "เปลี่ยนเวลาเป็น 15.00 น.": the same day at the new time
             event_at = at_bangkok(today(case.event_at), times[0].value)
@@ -586,7 +612,7 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
         if mentions and case.kind != "advance":
             first = mentions[0]
             if not first.ok:
-                return text_reply(first.reason + " ยังไม่ได้อัปเดตนะคะ")
+                return _date_refused(case, first)
             if case.kind in EVENT_KINDS or case.event_at is not None:
                 clock = first.time
                 if clock is None and case.event_at is not None and case.fields.get("has_time"):
@@ -598,12 +624,18 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
         if case.kind in EVENT_KINDS:
             guests = next((c.value for c in find_counts(note) if c.unit == "คน"), None)
         moved = (event_at is not None and event_at != case.event_at) or (due_on is not None and due_on != case.due_on)
-        records.update_case(ctx.session, case, officer, ctx.now, note, event_at=event_at, due_on=due_on, guests=guests)
+        history = records.update_case(ctx.session, case, officer, ctx.now, note, event_at=event_at, due_on=due_on,
+                                      guests=guests, amount=amount, received_on=received_on)
         if timed:  # only once the update went through: a refusal changes nothing
             case.fields = {**case.fields, "has_time": True}
         text = f"อัปเดต {case.ref} แล้วค่ะ"
         if moved:
             text += f" วันที่ใหม่: {records.case_date(case)}"
+        if "amount" in history.changes:
+            text += f"\nจำนวนเงินใหม่: {format_baht(advance.amount)}"
+        if "received_on" in history.changes:
+            text += f"\nวันที่รับเงินใหม่: {thai_date(advance.received_on)} ครบกำหนดส่งใช้ {thai_date(advance.due_on)}"
+            moved = True
         return [Reply(text=text), *plan_case(ctx, case, "rescheduled" if moved else "updated")][:5]
 
     return _change(ev, ctx, UPDATE_RE, act)

@@ -24,7 +24,7 @@ from handlers.extract.numbers import format_baht
 from handlers.replies import Action, Card, Field, Reply, postback
 from scheduler import rules
 from scheduler.messages import Rendered, admin_targets, case_of, group_targets, officer_target
-from scheduler.store import Plan, cancel_pending, plan
+from scheduler.store import CLAIMED, FAILED, SENT, Plan, cancel_pending, plan
 from scheduler.workdays import Calendar
 
 KINDS = ("advance_due", "advance_snooze", "advance_overdue", "advance_escalate")
@@ -57,13 +57,36 @@ def overdue_plans(session: Session, case: Case, adv: Advance, n: int, at: dateti
     return plans
 
 
+def _overdue_so_far(session: Session, case_id: int) -> tuple[int, date | None]:
+    """(the last overdue step that went out or is going out, the day it was for).
+
+    The overdue steps of an advance are numbered over its whole life, so that a
+    re-plan (a new receipt date, an assignment) continues the chain instead of
+    restarting it at a step that was already sent, which would end it."""
+    rows = session.scalars(
+        select(Reminder).where(Reminder.case_id == case_id, Reminder.kind.in_(("advance_overdue", "advance_escalate")),
+                               Reminder.status.in_((CLAIMED, SENT, FAILED)))
+    ).all()
+    if not rows:
+        return 0, None
+    last = max(rows, key=lambda r: int(r.payload.get("n", 0)))
+    day = last.payload.get("day")
+    return int(last.payload.get("n", 0)), date.fromisoformat(day) if day else None
+
+
 def plan_advance(session: Session, case: Case, change: str, settings: Settings, now: datetime) -> list[Reply]:
-    """(Re)plan an advance's reminders; returns the note for the officer."""
+    """(Re)plan an advance's reminders; returns the note for the officer.
+
+    Safe after any change, a new receipt date included: what is pending is re-planned
+    for the current due date (same day, same row), what was sent stays sent, the
+    overdue chain goes on from its last step, and a snooze the borrower asked for is
+    kept until the advance is closed."""
     adv = advance_of(session, case.id)
     if adv is None:
         return []
-    cancel_pending(session, case_id=case.id, kinds=KINDS)
-    if change in {"cancelled", "closed"} or not is_open(case, adv):
+    closing = change in {"cancelled", "closed"} or not is_open(case, adv)
+    cancel_pending(session, case_id=case.id, kinds=KINDS if closing else tuple(k for k in KINDS if k != "advance_snooze"))
+    if closing:
         return []
     cal = Calendar.load(session)
     borrower = officer_target(session.get(Officer, adv.borrower_id))
@@ -74,10 +97,15 @@ def plan_advance(session: Session, case: Case, change: str, settings: Settings, 
             if at < now:
                 continue
             left = (adv.due_on - day).days
-            plan(session, Plan("advance_due", f"adv:{case.id}:ladder:{day.isoformat()}", borrower, at, case.id, payload={"days_before": left}))
+            plan(session, Plan("advance_due", f"adv:{case.id}:ladder:{day.isoformat()}", borrower, at, case.id,
+                               payload={"days_before": left, "day": day.isoformat(), "due_on": adv.due_on.isoformat()}))
             planned.append(day)
-    first_overdue = at_bangkok(cal.add_working_days(adv.due_on, 1), settings.reminder_clock)
-    for p in overdue_plans(session, case, adv, 1, max(first_overdue, now), settings):
+    at = at_bangkok(cal.add_working_days(adv.due_on, 1), settings.reminder_clock)
+    step, last_day = _overdue_so_far(session, case.id)
+    if last_day is not None and last_day > adv.due_on:
+        # overdue under this due date too: keep the rhythm (no extra push on the day of a change)
+        at = max(at, at_bangkok(cal.add_working_days(last_day, max(1, settings.overdue_every_working_days)), settings.reminder_clock))
+    for p in overdue_plans(session, case, adv, step + 1, max(at, now), settings):
         plan(session, p)
     text = f"ครบกำหนดคืนเงินยืม {thai_date(adv.due_on)} ค่ะ"
     if planned:
@@ -159,16 +187,28 @@ def _due_message(case: Case, adv: Advance, now: datetime) -> Rendered:
     return Rendered([Reply(text=text, cards=[card(case, adv, text, tone=tone)])])
 
 
+def _is_overdue(adv: Advance, now: datetime) -> bool:
+    return adv.due_on < today(now)
+
+
 def render_due(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
-    """A ladder (or snoozed) reminder; after the due day it reads as overdue."""
+    """A ladder (or snoozed) reminder, always about the current due date; after the
+    due day it reads as overdue. A ladder row whose day is no ladder day of the due
+    date any more (it was mid-send or being retried when a new receipt date re-planned
+    the ladder) is dropped: the re-plan made the right ones."""
     pair = _open_pair(session, row)
-    return _due_message(*pair, now) if pair is not None else None
+    if pair is None:
+        return None
+    day = row.payload.get("day")
+    if day is not None and date.fromisoformat(day) not in ladder_days(pair[1].due_on, settings, Calendar.load(session)):
+        return None
+    return _due_message(*pair, now)
 
 
 def render_overdue(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
     """Overdue step n; once sent, step n+1 is planned in the same transaction."""
     pair = _open_pair(session, row)
-    if pair is None:
+    if pair is None or not _is_overdue(pair[1], now):  # a new receipt date made it not overdue
         return None
     case, adv = pair
     rendered = _due_message(case, adv, now)
@@ -181,7 +221,7 @@ def render_overdue(session: Session, row: Reminder, now: datetime, settings: Set
 
 def render_escalate(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
     pair = _open_pair(session, row)
-    if pair is None:
+    if pair is None or not _is_overdue(pair[1], now):
         return None
     case, adv = pair
     borrower = session.get(Officer, adv.borrower_id)

@@ -164,3 +164,82 @@ async def test_closing_the_case_stops_the_reminders(app, officers, say):
     say(f"ปิดเรื่อง {ref} ส่งใช้เงินยืมแล้ว", now=bkk(2025, 12, 20, 10))
     assert await travel(app, sender, date(2025, 12, 20), date(2026, 1, 9)) == []
     assert "ไม่มีเงินยืมค้าง" in say("เงินยืมค้าง", now=bkk(2026, 1, 9, 10))[0].text
+
+
+def _mine(got) -> list[tuple[date, str]]:
+    return [(d, t) for d, to, t in got if to == OFFICER_ID]
+
+
+async def test_a_new_receipt_date_replans_the_ladder_without_repeats_or_gaps(app, officers, say):
+    sender = MemorySender()
+    ref = log_advance(say, bkk(2025, 12, 4, 10))
+    before = await travel(app, sender, date(2025, 12, 4), date(2025, 12, 26))
+    assert [d for d, _ in _mine(before)] == [date(2025, 12, 26)]  # 7 days before 2 Jan
+    # the money really came on 8 Dec: due Wed 7 Jan
+    replies = say(f"อัปเดต {ref} รับเงิน 8 ธ.ค. 68", now=bkk(2025, 12, 26, 10))
+    assert "7 ม.ค. 2569" in replies[0].text
+    after = await travel(app, sender, date(2025, 12, 26), date(2026, 1, 13))
+    mine = _mine(after)
+    # 31 Dec and 1 Jan are holidays, 4 Jan a Sunday: 30 Dec, Fri 2 Jan, 6 Jan, the due day 7 Jan;
+    # overdue Thu 8 Jan, then every 2 working days. Nothing twice, 26 Dec not again.
+    assert [d for d, _ in mine] == [date(2025, 12, 30), date(2026, 1, 2), date(2026, 1, 6), date(2026, 1, 7),
+                                    date(2026, 1, 8), date(2026, 1, 12)]
+    assert "อีก 5 วัน" in mine[1][1] and "วันนี้ครบกำหนด" in mine[3][1]
+    assert not any("2 ม.ค. 2569" in t for _, t in mine)  # the old due date is gone
+    assert_exactly_once(app, sender)
+
+
+async def test_a_new_receipt_date_keeps_the_overdue_chain_going(app, officers, say):
+    sender = MemorySender()
+    ref = log_advance(say, bkk(2025, 12, 4, 10))
+    first = await travel(app, sender, date(2025, 12, 4), date(2026, 1, 5))
+    assert _mine(first)[-1][0] == date(2026, 1, 5) and "เลยกำหนด" in _mine(first)[-1][1]
+    # corrected to 1 Dec (due 31 Dec): still overdue, the rhythm goes on (7 Jan), nothing extra today
+    say(f"อัปเดต {ref} รับเงิน 1 ธ.ค. 68", now=bkk(2026, 1, 6, 10))
+    got = await travel(app, sender, date(2026, 1, 6), date(2026, 1, 9))
+    assert [d for d, _ in _mine(got)] == [date(2026, 1, 7), date(2026, 1, 9)]
+    assert [d for d, to, _ in got if to == ADMIN_ID] == [date(2026, 1, 7), date(2026, 1, 9)]
+    # corrected again to 12 Dec (due Sun 11 Jan): no longer overdue, and the ladder's days have
+    # passed; overdue again from the first working day after the new due date, every 2 working days
+    say(f"อัปเดต {ref} รับเงิน 12 ธ.ค. 68", now=bkk(2026, 1, 9, 10))
+    later = await travel(app, sender, date(2026, 1, 9), date(2026, 1, 16))
+    mine = _mine(later)
+    assert [d for d, _ in mine] == [date(2026, 1, 12), date(2026, 1, 14), date(2026, 1, 16)]
+    assert "วันนี้ครบกำหนด" not in mine[0][1] and all("เลยกำหนด" in t for _, t in mine)
+    assert_exactly_once(app, sender)
+    with transaction(app.sessions) as s:
+        overdue = s.scalars(select(Reminder.dedupe_key).where(Reminder.kind == "advance_overdue", Reminder.status == "sent")).all()
+        assert len(overdue) == len(set(overdue)) == 6
+
+
+async def test_a_snooze_survives_an_update(app, officers, say):
+    sender = MemorySender()
+    ref = log_advance(say, bkk(2025, 12, 4, 10))
+    with transaction(app.sessions) as s:
+        case_id = s.scalar(select(Case.id))
+    app.handle(incoming(kind="postback", postback={"a": "adv_snooze", "case": str(case_id)}, now=bkk(2025, 12, 10, 10)))
+    say(f"อัปเดต {ref} จำนวน 18,000 บาท", now=bkk(2025, 12, 10, 11))
+    got = await travel(app, sender, date(2025, 12, 10), date(2025, 12, 11))
+    assert [d for d, _ in _mine(got)] == [date(2025, 12, 11)]  # the snooze the borrower asked for
+    assert_exactly_once(app, sender)
+
+
+def test_a_ladder_row_caught_mid_send_by_a_new_receipt_date(app, officers, say):
+    """A reminder claimed by the tick when the receipt date changes is not cancelled
+    (it is mid-send); it is rendered about the current due date, or dropped when its
+    day is no ladder day any more: never a reminder for a due date that is gone."""
+    from scheduler.advances import render_due
+
+    ref = log_advance(say, bkk(2025, 12, 4, 10))
+    with transaction(app.sessions) as s:
+        row = s.scalar(select(Reminder).where(Reminder.dedupe_key.like("%ladder:2025-12-26")))
+        row.status = "claimed"
+    say(f"อัปเดต {ref} รับเงิน 8 ธ.ค. 68", now=bkk(2025, 12, 26, 9, 0))  # due 7 Jan: 26 Dec is no ladder day
+    with transaction(app.sessions) as s:
+        row = s.scalar(select(Reminder).where(Reminder.dedupe_key.like("%ladder:2025-12-26")))
+        assert row.status == "claimed"
+        assert render_due(s, row, bkk(2025, 12, 26, 9, 1), app.settings) is None
+        kept = s.scalar(select(Reminder).where(Reminder.dedupe_key.like("%ladder:2025-12-30")))
+        assert kept.status == "pending"  # 30 Dec is a ladder day of both due dates: the same row
+        rendered = render_due(s, kept, bkk(2025, 12, 30, 9), app.settings)
+        assert "อีก 8 วัน" in rendered.replies[0].text

@@ -318,3 +318,95 @@ def test_a_refused_update_changes_nothing(app, officers, say):
         assert case.fields["has_time"] is False
     shown = say("#V-2569-0001", now=NOW)
     assert {f.label: f.value for f in shown[0].cards[0].fields}["วันที่"] == "15 ม.ค. 2569"
+
+
+def test_a_day_without_month_is_read_not_asked(app, officers, say):
+    replies = say("บันทึกเรื่อง ประชุมเครือข่ายเมือง วันที่ 20", now=NOW)  # Mon 1 Dec 2025
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["วันที่"] == "20 ธ.ค. 2568" and "เมือง" not in values
+    assert "ยืนยัน" in replies[-1].text
+    say("ยกเลิก", now=NOW)
+    today = say("บันทึกเรื่อง ประชุมเตรียมงาน วันที่ ๑", now=NOW)  # today stays today
+    assert {f.label: f.value for f in today[0].cards[0].fields}["วันที่"] == "1 ธ.ค. 2568"
+
+
+def test_a_day_the_month_lacks_is_asked_back_with_quick_replies(app, officers, say):
+    late_nov = datetime(2025, 11, 21, 3, 0, tzinfo=timezone.utc)
+    replies = say("บันทึกเรื่อง ประชุมสัมมนา วันที่ 31", now=late_nov)
+    assert "30 วัน" in replies[-1].text
+    assert [a.label for a in replies[-1].quick] == ["30 พ.ย. 2568", "31 ธ.ค. 2568"]
+    assert count_cases(app) == 0
+    picked = say(replies[-1].quick[1].text, now=late_nov)
+    assert "ยืนยัน" in picked[-1].text
+    say("ยืนยัน", now=late_nov)
+    with app.sessions() as session:
+        assert session.scalar(select(Case)).event_at == datetime(2025, 12, 30, 17, 0, tzinfo=timezone.utc)
+
+
+def test_receipt_day_without_month_is_the_most_recent(app, officers, say):
+    say("ยืมเงิน 25,000 บาท ไปประชุมที่โตเกียว", now=NOW)
+    card = say("วันที่ 20", now=NOW)[0].cards[0]  # to "ได้รับเงินยืมวันไหนคะ" on 1 Dec
+    values = {f.label: f.value for f in card.fields}
+    assert values["วันที่รับเงิน"] == "20 พ.ย. 2568" and values["ครบกำหนดส่งใช้"] == "20 ธ.ค. 2568"
+    say("ยกเลิก", now=NOW)
+    card = say("ยืมเงิน 5,000 บาท อบรม วันที่ 10 รับเงินวันที่ 28", now=NOW)[0].cards[0]
+    values = {f.label: f.value for f in card.fields}
+    assert values["วันที่รับเงิน"] == "28 พ.ย. 2568" and values["วันงาน/เดินทาง"] == "10 ธ.ค. 2568"
+
+
+def _logged_advance(say) -> None:
+    say("ยืมเงิน 20,000 บาท ประชุมที่โตเกียว รับเงิน 3 ธ.ค. 68", now=NOW)
+    say("ยืนยัน", now=NOW)
+
+
+def test_update_advance_amount_and_receipt_date(app, officers, say):
+    _logged_advance(say)
+    amount = say("อัปเดต A-2569-0001 จำนวน 15,000 บาท", now=NOW)
+    assert "15,000 บาท" in amount[0].text
+    moved = say("อัปเดต A-2569-0001 รับเงิน 28 พ.ย. 68", now=NOW)
+    assert "28 พ.ย. 2568" in moved[0].text and "28 ธ.ค. 2568" in moved[0].text
+    assert any("28 ธ.ค. 2568" in r.text and "จะเตือน" in r.text for r in moved)
+    with app.sessions() as session:
+        advance = session.scalar(select(Advance))
+        case = session.scalar(select(Case))
+        assert advance.amount == Decimal("15000.00")
+        assert (advance.received_on, advance.due_on, case.due_on) == (date(2025, 11, 28), date(2025, 12, 28), date(2025, 12, 28))
+        rows = session.scalars(select(CaseHistory).where(CaseHistory.action == "updated").order_by(CaseHistory.id)).all()
+        assert rows[0].changes == {"amount": ["20000.00", "15000.00"]}
+        assert rows[1].changes == {"received_on": ["2025-12-03", "2025-11-28"], "due_on": ["2026-01-02", "2025-12-28"]}
+        assert rows[1].actor_id == officers[OFFICER_ID]
+    history = say("ดู A-2569-0001", now=NOW)[0].cards[0].items
+    assert any("วันที่รับเงินใหม่ 28 พ.ย. 2568" in line for line in history)
+    assert any("จำนวนเงินใหม่ 15,000 บาท" in line for line in history)
+    day_only = say("อัปเดต A-2569-0001 ได้รับเงินวันที่ 29", now=NOW)  # the most recent 29th
+    assert "29 พ.ย. 2568" in day_only[0].text
+
+
+def test_an_impossible_receipt_date_changes_nothing(app, officers, say):
+    _logged_advance(say)
+    refused = say("อัปเดต A-2569-0001 รับเงิน 31 พ.ย. 68", now=NOW)
+    assert "ไม่มีวันที่ 31 พ.ย." in refused[0].text and "ยังไม่ได้อัปเดต" in refused[0].text
+    early_march = datetime(2026, 3, 5, 3, 0, tzinfo=timezone.utc)
+    asked = say("อัปเดต A-2569-0001 รับเงินวันที่ 31", now=early_march)  # February has no 31st
+    assert "ยังไม่ได้อัปเดต" in asked[0].text
+    assert [a.text for a in asked[0].quick] == ["อัปเดต A-2569-0001 รับเงิน 31 ม.ค. 2569",
+                                                "อัปเดต A-2569-0001 รับเงิน 28 ก.พ. 2569"]
+    with app.sessions() as session:
+        advance = session.scalar(select(Advance))
+        assert (advance.received_on, advance.due_on) == (date(2025, 12, 3), date(2026, 1, 2))
+        assert session.scalar(select(func.count()).select_from(CaseHistory).where(CaseHistory.action == "updated")) == 0
+    picked = say(asked[0].quick[1].text, now=early_march)
+    assert "28 ก.พ. 2569" in picked[0].text
+
+
+def test_only_the_unit_may_update_an_advance(app, officers, say):
+    from tests.conftest import OTHER_UNIT_ID
+
+    _logged_advance(say)
+    assert say("อัปเดต A-2569-0001 จำนวน 1 บาท", user=OTHER_UNIT_ID, now=NOW)[0].text == "ไม่พบเรื่องนี้ค่ะ"
+    say("คืนเงินยืมแล้ว A-2569-0001", now=NOW)
+    closed = say("อัปเดต A-2569-0001 รับเงิน 1 ธ.ค. 68", now=NOW)
+    assert "ไม่ได้เปลี่ยนแปลง" in closed[0].text
+    with app.sessions() as session:
+        advance = session.scalar(select(Advance))
+        assert (advance.amount, advance.received_on) == (Decimal("20000.00"), date(2025, 12, 3))

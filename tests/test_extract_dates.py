@@ -4,7 +4,7 @@ general-purpose parsers, and properties over arbitrary text."""
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -207,3 +207,75 @@ def test_day_returned_is_allowed_by_text_digits():
     for text in ("ประชุม 7 ก.ค. 69 และ 9 ส.ค. 69", "5 ม.ค. 69 - 8 ม.ค. 69"):
         for mention in find_dates(text, TODAY):
             assert str(mention.day.day) in re.findall(r"\d+", text)
+
+
+# ---------------------------------------------------------------- a day without its month
+
+SAT_21_NOV = date(2026, 11, 21)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("วันที่ 20", date(2026, 12, 20)),  # the 20th has passed: next month's
+        ("20 นี้", date(2026, 12, 20)),
+        ("วันที่ ๒๐", date(2026, 12, 20)),
+        ("วันที่ 21", date(2026, 11, 21)),  # today stays today
+        ("วันที่ 25", date(2026, 11, 25)),
+        ("วันที่ 25 นี้", date(2026, 11, 25)),
+        ("วันศุกร์ที่ 27", date(2026, 11, 27)),
+        ("วันที่ 5 เดือนหน้า", date(2026, 12, 5)),
+        ("วันที่ 30 เดือนนี้", date(2026, 11, 30)),
+        ("ประชุมวันที่ 20 เวลา 14.00 น.", date(2026, 12, 20)),
+    ],
+)
+def test_day_without_month_is_the_next_such_day(text, expected):
+    assert one(text, SAT_21_NOV).day == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("รับเงินวันที่ 20", date(2026, 11, 20)),  # money is logged after it arrives
+        ("ได้รับเงิน 21 นี้", date(2026, 11, 21)),
+        ("รับเงินวันที่ 25", date(2026, 10, 25)),
+        ("รับเงินวันที่ 31", date(2026, 10, 31)),
+    ],
+)
+def test_a_receipt_day_without_month_is_the_most_recent(text, expected):
+    assert one(text, SAT_21_NOV).day == expected
+
+
+def test_past_reading_on_request_and_event_dates_stay_ahead():
+    assert one("วันที่ 25", SAT_21_NOV).day == date(2026, 11, 25)
+    assert find_dates("วันที่ 25", SAT_21_NOV, past=True)[0].day == date(2026, 10, 25)
+    both = find_dates("ไปประชุมวันที่ 25 รับเงินวันที่ 20", SAT_21_NOV)
+    assert [m.day for m in both] == [date(2026, 11, 25), date(2026, 11, 20)]
+
+
+def test_a_day_the_month_lacks_is_asked_back_with_its_readings():
+    mention = one("วันที่ 31", SAT_21_NOV)
+    assert mention.day is None and mention.ambiguous and "30 วัน" in mention.reason
+    assert mention.candidates == (date(2026, 11, 30), date(2026, 12, 31))
+    past = find_dates("วันที่ 31", date(2026, 3, 5), past=True)[0]
+    assert past.day is None and past.candidates == (date(2026, 1, 31), date(2026, 2, 28))
+    assert one("วันที่ 29 เดือนหน้า", date(2027, 1, 10)).candidates == (date(2027, 2, 28), date(2027, 3, 29))
+    assert one("วันที่ 45", SAT_21_NOV).reason
+
+
+@pytest.mark.parametrize("text", ["ครั้งที่ 20 นี้", "วันที่ 20 คน", "ข้อ 20", "วันที่ 14.30", "ห้อง 20"])
+def test_numbers_that_are_not_a_day(text):
+    assert all(m.day != date(2026, 12, 20) for m in find_dates(text, SAT_21_NOV))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)), st.integers(1, 31), st.booleans())
+def test_a_day_without_month_is_the_nearest_such_day(today, day, past):
+    mention = find_dates(f"วันที่ {day}", today, past=past)[0]
+    if mention.ok:
+        assert mention.day.day == day
+        gap = (today - mention.day).days if past else (mention.day - today).days
+        assert 0 <= gap < 31  # today or within a month, on the side asked for
+    else:
+        assert mention.reason and len(mention.candidates) == 2
+        assert all(c.day == day or c.month != (c + timedelta(days=1)).month for c in mention.candidates)

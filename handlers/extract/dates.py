@@ -12,6 +12,12 @@ Rules:
 - Years: BE (2569, 69) or CE (2026, 26). A two-digit year is whichever of 25yy BE
   or 20yy CE lies within `PLAUSIBLE_YEARS` of today; neither or both → ambiguous.
 - A day and month without a year is the next occurrence from today (Bangkok).
+- A day without a month ("วันที่ 20", "20 นี้", "วันศุกร์ที่ 20", "วันที่ 5 เดือนหน้า")
+  is the next such day of a month, today included. A date something was received
+  on ("รับเงินวันที่ 20", or any day-only date when `past=True`, e.g. the answer to
+  "ได้รับเงินยืมวันไหนคะ") is the most recent one, today included: money is logged
+  after it arrives. A day that month does not have (วันที่ 31 in November) is asked
+  back with its readings: the month's last day, or the nearest month that has it.
 - Numeric dates are day/month[/year] (the Thai order); without a year and with both
   parts ≤ 12 ("5/6") they are ambiguous.
 - Relative days: วันนี้, พรุ่งนี้, มะรืน, เมื่อวาน, อีก N วัน/สัปดาห์, สัปดาห์หน้า
@@ -79,6 +85,14 @@ _MONTH_DAY_EN_RE = re.compile(
 _NUMERIC_RE = re.compile(
     r"(?<![\d.,/:])(?P<day>\d{1,2})(?P<sep>[/\-.])(?P<month>\d{1,2})(?:(?P=sep)(?P<year>\d{4}|\d{2}))?(?![\d/:]|\.\d)"
 )
+# วันที่ 20 | วันที่ 20 นี้ | 20 นี้ | วันศุกร์ที่ 20 | วันที่ 5 เดือนหน้า (never a range "20-25" or a time "20.30")
+_DAY_ONLY_RE = re.compile(
+    r"(?:(?P<marker>วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?\s*ที่?)\s*|(?<![\d.,/:\-])(?<!ที่)(?<!ที่\s))"
+    r"(?P<day>\d{1,2})(?!\d)(?!\s*[/\-]\s*\d)"
+    r"(?:\s*เดือน(?P<month>หน้า|นี้)|(?P<this>\s*นี้))?" + _NOT_TIME_AFTER
+)
+# What something was received on is in the past: "รับเงินวันที่ 20", "ได้รับ 20 นี้".
+RECEIVED_RE = re.compile(r"(รับเงิน|ได้รับเงิน|ได้รับ|รับเมื่อ|received)\s*(วันที่)?\s*$", re.IGNORECASE)
 _SPACED_RE = re.compile(r"(?<![\d.,/:])(?P<day>\d{1,2})\s(?P<month>\d{1,2})\s(?P<year>\d{4})(?!\d)")
 
 _WEEKDAYS = {
@@ -217,6 +231,43 @@ def _resolve(day: int, month: int, year_raw: str | None, today: date, span: tupl
     return DateMention(found, None, span)
 
 
+def _add_months(day: date, months: int) -> tuple[int, int]:
+    """(year, month) `months` after (or before) the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def day_of_month(day: int, today: date, *, past: bool = False, month_offset: int | None = None,
+                 span: tuple[int, int] = (0, 0)) -> DateMention:
+    """A day written without its month: in this month or the next (the previous one
+    when `past`), or in the month `month_offset` from this one (เดือนนี้ 0, เดือนหน้า 1).
+    A day that month does not have comes back with `day=None`, a question and the
+    readings to offer: that month's last day and the nearest month that has the day."""
+    if not 1 <= day <= 31:
+        return DateMention(None, None, span, reason="วันที่นี้ไม่ถูกต้องค่ะ")
+    if month_offset is None:
+        month_offset = (-1 if day > today.day else 0) if past else (1 if day < today.day else 0)
+    year, month = _add_months(today, month_offset)
+    found = _valid(year, month, day)
+    if found is not None:
+        return DateMention(found, None, span)
+    step = -1 if past else 1
+    nearest = next(
+        found for n in range(month_offset + step, month_offset + 13 * step, step)
+        if (found := _valid(*_add_months(today, n), day)) is not None
+    )
+    last = date(year, month, _days_in(year, month))
+    options = tuple(sorted((last, nearest)))
+    return DateMention(
+        None, None, span, ambiguous=True, candidates=options,
+        reason=f"เดือน {MONTH_ABBR[month]} {year + 543} มีแค่ {last.day} วันค่ะ หมายถึงวันไหนคะ",
+    )
+
+
 def _relative(match: re.Match[str], today: date) -> date | None:
     groups = match.groupdict()
     if groups["today"]:
@@ -323,9 +374,10 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
 
 
-def find_dates(text: str, today: date) -> list[DateMention]:
+def find_dates(text: str, today: date, *, past: bool = False) -> list[DateMention]:
     """Every date the text names, in order, each with the time written right after it
-    (within a few words). Never raises; invalid or two-way dates carry a reason."""
+    (within a few words). Never raises; invalid or two-way dates carry a reason.
+    `past`: a day written without its month is the most recent one (a receipt date)."""
     norm = normalise_digits(text)
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -357,6 +409,12 @@ def find_dates(text: str, today: date) -> list[DateMention]:
                             reason=f"“{match.group(0)}” หมายถึง {_describe(day, month)} หรือ {_describe(month, day)} คะ"))
             continue
         add(_resolve(day, month, year, today, match.span()))
+    for match in _DAY_ONLY_RE.finditer(norm):
+        if match.group("marker") or match.group("month") or match.group("this"):
+            offset = {"นี้": 0, "หน้า": 1}.get(match.group("month") or "")
+            received = past or RECEIVED_RE.search(norm[: match.start()]) is not None
+            add(day_of_month(int(match.group("day")), today, past=received and offset is None,
+                             month_offset=offset, span=match.span()))
     for match in _RELATIVE_RE.finditer(norm):
         if match.group(0).strip() and not _overlaps(match.span(), taken):
             found = _relative(match, today)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
-from handlers.extract.dates import DateMention, find_dates
+from handlers.extract.dates import RECEIVED_RE, DateMention, find_dates
 from handlers.extract.kinds import EVENT_KINDS, recognise_kind
 from handlers.extract.numbers import find_amounts, find_counts, normalise_digits
 
@@ -76,9 +76,8 @@ PROGRAMME: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("signing", "พิธีลงนาม", ("ลงนาม", "signing", "mou")),
     ("airport", "รับ-ส่งที่สนามบิน", ("สนามบิน", "airport")),
 )
-_RECEIVED_RE = re.compile(r"(รับเงิน|ได้รับเงิน|ได้รับ|รับเมื่อ|received)\s*(วันที่)?\s*$", re.IGNORECASE)
 _CITY_RE = re.compile(r"(?<!กุญแจ)(?<!พี่)(?<!น้อง)(?:เมือง|city of)\s?([\u0e01-\u0e4ea-zA-Z]+?)(?=\s|$|[,.)]|จาก|ประเทศ|เข้า|มา|ไป|เยือน)")
-_NOT_CITIES = ("พี่", "น้อง", "ไทย", "หลวง", "หลัก", "ท่องเที่ยว")
+_NOT_CITIES = ("พี่", "น้อง", "ไทย", "หลวง", "หลัก", "ท่องเที่ยว", "วันที่")  # "…เมือง วันที่ 20" names no city
 _FROM_RE = re.compile(r"(?:จาก|from)\s?(?:เมือง|ประเทศ|นคร)?\s?([\u0e01-\u0e4ea-zA-Z]+)", re.IGNORECASE)
 _PLACE_RE = re.compile(r"(?:ณ|at)\s+(.+?)(?=\s+(?:วันที่|เวลา|\d)|$)")
 _ROOM_RE = re.compile(r"(ห้อง\S+|ศาลาว่าการ\S*)")
@@ -186,7 +185,7 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
     event_dates: list[DateMention] = []
     for mention in dates:
         before = norm[: mention.text_span[0]]
-        received = _RECEIVED_RE.search(before)
+        received = RECEIVED_RE.search(before)
         if result.kind == "advance" and received:
             cut_spans.append((received.start(), mention.text_span[1]))
             if mention.ok:

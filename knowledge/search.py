@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.index import K1, Index, Unit
 from knowledge.text.normalize import fix_keyboard_layout, normalize, strip_tones
-from knowledge.text.synonyms import fix_typos, synonym_pairs, synonyms_in
+from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
 from knowledge.text.tokenize import STOPWORDS, char_ngrams, terms
 
 # --- intents ------------------------------------------------------------------------
@@ -111,6 +111,7 @@ class Query:
 
 
 SYN_WEIGHT = 0.7
+REL_WEIGHT = 0.5  # a term of the manuals that an officer's everyday wording stands for
 PART_WEIGHT = 0.5
 FUZZY_WEIGHT = 1.0
 FUZZY_CUTOFF = 75.0
@@ -213,11 +214,12 @@ def analyse(index: Index, raw: str) -> Query:
         # the parts of a compound the user typed count less than the compound itself
         weighted[t] = max(weighted.get(t, 0.0), 1.0 if t in typed_terms else PART_WEIGHT)
     canonicals = []
-    for variant, canonical in synonym_pairs(text):
+    pairs = [(v, c, SYN_WEIGHT) for v, c in synonym_pairs(text)] + [(v, c, REL_WEIGHT) for v, c in related_pairs(text)]
+    for variant, canonical, weight in pairs:
         canonicals.append(canonical)
         c_terms = set(terms(canonical, parts=False))
         for t in c_terms:
-            weighted.setdefault(t, SYN_WEIGHT)
+            weighted.setdefault(t, weight)
         for t in terms(variant, parts=True):
             alts.setdefault(t, set()).update(c_terms)
     if COMPOUND_WEIGHT:
@@ -345,6 +347,9 @@ _BE_YEAR_IN_TEXT = re.compile(r"(?<!\d)25\d\d(?!\d)")
 _ASKED_PERCENT_RE = re.compile(strip_tones(r"กี่\s*(?:เปอร์เซ็นต์|%)|ร้อยละ\s*(?:เท่าไร|เท่าไหร่|กี่)|กี่\s*ร้อยละ"))
 _PERCENT_IN_TEXT = re.compile(strip_tones(r"ร้อยละ\d|\d\s*%|\dเปอร์เซ็นต์"))
 ASK_YEAR = True
+# "ใช้เวลาเท่าไหร่", "นานแค่ไหน": the answer is a length of time in any unit
+_ASKED_HOW_LONG_RE = re.compile(strip_tones(r"(?:ใช้เวลา|ระยะเวลา|นาน)\s*(?:เท่าไร|เท่าไหร่|แค่ไหน|เท่าใด|ไหม|กี่)|นานแค่ไหน|นานเท่าไร|นานเท่าไหร่"))
+_ANY_DURATION = re.compile(strip_tones(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)"))
 
 
 @lru_cache(maxsize=1024)
@@ -356,7 +361,7 @@ def _answer_unit_re(text: str):
         return _PERCENT_IN_TEXT
     m = _ASKED_UNIT_RE.search(t)
     if not m:
-        return None
+        return _ANY_DURATION if _ASKED_HOW_LONG_RE.search(t) else None
     unit = m.group(1)
     alts = _UNIT_ALIASES.get(unit, unit)
     return re.compile(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:" + alts + ")")

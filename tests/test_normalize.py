@@ -19,7 +19,7 @@ from knowledge.text.normalize import (
     strip_tones,
     thai_digits_to_arabic,
 )
-from knowledge.text.synonyms import expand_synonyms, fix_typos, synonyms_in
+from knowledge.text.synonyms import expand_synonyms, fix_typos, parse_table, related_pairs, synonyms_in
 from knowledge.text.tokenize import STOPWORDS, char_ngrams, is_known_word, terms, word_tokens
 
 
@@ -70,6 +70,14 @@ def test_abbreviations_expand_both_ways():
     assert "ขอบเขตของงาน" not in synonyms_in(normalize("director"))
     text = expand_synonyms(normalize("กทม."))
     assert text.startswith("กทม.") and "กรุงเทพมหานคร" in text
+
+
+def test_everyday_wording_widens_only_the_question():
+    table = parse_table("rel\tทาบถาม\tหยั่งท่าที|หยั่งเชิง\nsyn\tกรุงเทพมหานคร\tกทม.\n")
+    assert related_pairs(normalize("ต้องหยั่งท่าทีเมืองก่อนไหม"), table) == [("หยั่งท่าที", "ทาบถาม")]
+    # the manuals' own text is never rewritten by a "rel" entry
+    assert expand_synonyms(normalize("หยั่งท่าที"), table) == normalize("หยั่งท่าที")
+    assert related_pairs(normalize("ทาบถามเมือง"), table) == []
 
 
 def test_manual_typos_fixed():

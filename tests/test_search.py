@@ -195,6 +195,10 @@ def test_asked_unit_is_recognised():
     assert hours.search(passage("ทดสอบระบบ ๒ ชั่วโมง")) and not hours.search(passage("ภายใน ๓ วัน"))
     assert _answer_unit_re(normalize("ระเบียบสารบรรณ ปีไหนคะ")).search(passage("พ.ศ. ๒๕๒๖"))
     assert _answer_unit_re(normalize("ขั้นตอนการยืมเงิน")) is None
+    # "ใช้เวลาเท่าไหร่" names no unit: any length of time answers it
+    how_long = _answer_unit_re(normalize("ตรวจทานจดหมาย ปกติใช้เวลาเท่าไหร่ครับ"))
+    assert how_long.search(passage("๓ วันทำการ")) and how_long.search(passage("๒ ชั่วโมง"))
+    assert not how_long.search(passage("งบประมาณ ๕๐,๐๐๐ บาท"))
 
 
 def test_a_shared_passage_is_listed_once(engine):

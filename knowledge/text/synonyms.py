@@ -9,7 +9,7 @@ Both work on text already passed through `normalize`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,8 @@ class SynonymTable:
     synonyms: dict[str, str]  # variant (or canonical) -> canonical
     typo_re: re.Pattern | None
     syn_re: re.Pattern | None
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # everyday wording -> the manuals' terms
+    rel_re: re.Pattern | None = None
 
     def groups(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -57,6 +59,7 @@ def _pattern(variants: list[str]) -> re.Pattern | None:
 def parse_table(text: str) -> SynonymTable:
     typos: dict[str, str] = {}
     synonyms: dict[str, str] = {}
+    related: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -71,7 +74,11 @@ def parse_table(text: str) -> SynonymTable:
             synonyms.setdefault(canonical, canonical)
             for v in items:
                 synonyms.setdefault(v, canonical)
-    return SynonymTable(typos, synonyms, _pattern(list(typos)), _pattern(list(synonyms)))
+        elif kind == "rel":
+            for v in items:
+                if v != canonical:
+                    related[v] = (*related.get(v, ()), canonical)
+    return SynonymTable(typos, synonyms, _pattern(list(typos)), _pattern(list(synonyms)), related, _pattern(list(related)))
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +110,17 @@ def synonym_pairs(text: str, table: SynonymTable | None = None) -> list[tuple[st
     if table.syn_re is None:
         return []
     return [(m.group(0), table.synonyms[m.group(0)]) for m in table.syn_re.finditer(text)]
+
+
+def related_pairs(text: str, table: SynonymTable | None = None) -> list[tuple[str, str]]:
+    """(everyday wording as found, a term of the manuals) for every "rel" entry in a question.
+
+    Unlike synonyms these only widen the question (an officer's "หยั่งท่าที" looks for the
+    manuals' "ทาบถาม"), never the manuals' text, and they weigh less than the words typed."""
+    table = table or load_table()
+    if table.rel_re is None:
+        return []
+    return [(m.group(0), term) for m in table.rel_re.finditer(text) for term in table.related[m.group(0)]]
 
 
 _THAI_RE = re.compile(r"[\u0e01-\u0e4e]")

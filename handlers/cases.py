@@ -43,6 +43,9 @@ LOG_RE = re.compile(r"^\s*(บันทึกเรื่อง|แจ้งเ�
 # and ask nothing; the questions go on to the manuals.
 ADVANCE_RE = re.compile(r"^\s*ยืมเงิน(?!ทดรอง\s*$)\s*[:：]?\s*(\S.*)$", re.DOTALL)
 DELEGATION_RE = re.compile(r"^\s*คณะ.+เยือน", re.DOTALL)
+# "บันทึกเงินยืม 15,000 …", "บันทึก การเยือน …": the kind word stays in the text it is read
+# from. Not "บันทึก" alone: บันทึกความเข้าใจ (MOU) and บันทึกการประชุม are things people ask about.
+LOG_KIND_RE = re.compile(r"^\s*บันทึก\s*((?:เงินยืม|ยืมเงิน|การเยือน|การรับคณะ|รับคณะ|คณะ)\S*.*)$", re.DOTALL)
 QUESTION_RE = re.compile(
     r"\?|？|อย่างไร|ยังไง|อะไร|(?<!ผ้า)ไหม|มั้ย|หรือไม่|หรือเปล่า|กี่|เท่าไร|เท่าไหร่|ขั้นตอน|ต้องทำ|ที่ไหน|เมื่อไร|เมื่อไหร่|ใคร|"
     r"ได้หรือ|\bhow\b|\bwhat\b"
@@ -123,6 +126,16 @@ def _draft_from(extracted: Extracted, raw: str) -> dict[str, Any]:
     }
 
 
+def _title(draft: dict[str, Any]) -> str:
+    """The draft's title; an advance logged by its amount alone ("ยืมเงิน 15,000 บาท รับ
+    20 พ.ย.") is named by it, as the officer would, instead of being refused untitled."""
+    if draft.get("title"):
+        return draft["title"]
+    if draft.get("kind") == "advance" and draft.get("amount"):
+        return f"เงินยืม {format_baht(Decimal(draft['amount']))}"
+    return ""
+
+
 def _missing(draft: dict[str, Any]) -> list[str]:
     have = {"title": draft.get("title"), "date": draft.get("day"), "amount": draft.get("amount"),
             "received": draft.get("received_on")}
@@ -143,7 +156,7 @@ def _when(day: date, clock: time | None) -> str:
 
 def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
     kind = draft["kind"]
-    fields = [Field("ประเภท", KIND_LABELS.get(kind, kind)), Field("เรื่อง", draft.get("title") or "-")]
+    fields = [Field("ประเภท", KIND_LABELS.get(kind, kind)), Field("เรื่อง", _title(draft) or "-")]
     day = _day(draft)
     if day:
         label = "วันที่" if kind in EVENT_KINDS else ("วันงาน/เดินทาง" if kind == "advance" else "กำหนดส่ง")
@@ -175,7 +188,7 @@ def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
     ]
     if complete:
         buttons.insert(0, Action("ยืนยัน", data=postback("case_confirm", n=nonce), display_text="ยืนยัน"))
-    return Card(title=draft.get("title") or "เรื่องใหม่", header="บันทึกเรื่องใหม่ (ยังไม่ได้บันทึก)",
+    return Card(title=_title(draft) or "เรื่องใหม่", header="บันทึกเรื่องใหม่ (ยังไม่ได้บันทึก)",
                 fields=fields, footnote=footnote, buttons=buttons)
 
 
@@ -216,7 +229,7 @@ def _create(ev: Incoming, ctx: Context, officer: Officer, draft: dict[str, Any])
     event_at = at_bangkok(day, clock or time(0)) if day and kind in EVENT_KINDS | {"advance"} else None
     case_draft = records.CaseDraft(
         kind=kind,
-        title=draft["title"],
+        title=_title(draft),
         details=draft.get("raw", ""),
         event_at=event_at,
         due_on=day if day and kind not in EVENT_KINDS | {"advance"} else None,
@@ -224,7 +237,7 @@ def _create(ev: Incoming, ctx: Context, officer: Officer, draft: dict[str, Any])
         | {"has_time": clock is not None},
     )
     if kind == "advance":
-        case_draft.advance = records.AdvanceDraft(Decimal(draft["amount"]), _day(draft, "received_on"), draft["title"])
+        case_draft.advance = records.AdvanceDraft(Decimal(draft["amount"]), _day(draft, "received_on"), _title(draft))
     if kind == "visit":
         case_draft.visit = records.VisitDraft(
             delegation=draft["title"], city=draft.get("city", ""), country=draft.get("country", ""),
@@ -250,6 +263,18 @@ def _not_a_question(ev: Incoming, _ctx: Context) -> bool:
 @router.message(_matching(LOG_RE))
 def log_case(ev: Incoming, ctx: Context) -> list[Reply]:
     return _start_draft(ev, ctx, LOG_RE.match(ev.text).group(2), None)
+
+
+@router.message(_matching(LOG_KIND_RE), _not_a_question)
+def log_kind(ev: Incoming, ctx: Context) -> list[Reply]:
+    return _start_draft(ev, ctx, LOG_KIND_RE.match(ev.text).group(1), None)
+
+
+@router.message(text_is("ยืนยัน", "confirm"), lambda ev, ctx: ctx.conversation(ev) is None)
+def confirm_nothing(_ev: Incoming, _ctx: Context) -> list[Reply]:
+    """"ยืนยัน" with no draft open (it expired, or was typed twice): say so rather than
+    search the manuals for the word."""
+    return text_reply(NOTHING_TO_CONFIRM)
 
 
 @router.message(_matching(ADVANCE_RE), _not_a_question)
@@ -291,6 +316,7 @@ def _stale(ev: Incoming, draft: dict[str, Any] | None) -> bool:
     return draft is None or ev.postback.get("n") != draft.get("nonce")
 
 
+NOTHING_TO_CONFIRM = "ตอนนี้ไม่มีเรื่องที่รอยืนยันค่ะ หากต้องการบันทึก พิมพ์ “บันทึกเรื่อง” ตามด้วยรายละเอียดได้เลยนะคะ"
 STALE = "การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ หากต้องการบันทึก กรุณาพิมพ์ใหม่อีกครั้งนะคะ"
 
 

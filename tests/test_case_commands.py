@@ -1,0 +1,46 @@
+"""How officers actually start and confirm a case from a phone: "บันทึกเงินยืม …" with the
+kind glued to the verb, an advance named only by its amount, and a stray "ยืนยัน"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from bot.db.models import Advance, Case
+
+NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)  # Sat 21 Nov 2026, 10.00 Bangkok
+
+
+def count_cases(app) -> int:
+    with app.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Case))
+
+
+def test_log_verb_glued_to_the_kind_starts_an_advance(app, officers, say):
+    replies = say("บันทึกเงินยืม 15,000 บาท รับเงิน 20 พ.ย. 69", now=NOW)
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["ประเภท"] == "เงินยืมราชการ"
+    assert values["จำนวนเงิน"] == "15,000 บาท" and values["ครบกำหนดส่งใช้"] == "20 ธ.ค. 2569"
+
+
+def test_advance_named_by_its_amount_is_filed(app, officers, say):
+    card = say("ยืมเงิน 15,000 บาท รับเงิน 20 พ.ย. 69", now=NOW)[0].cards[0]
+    assert {f.label: f.value for f in card.fields}["เรื่อง"] == "เงินยืม 15,000 บาท"
+    done = say("ยืนยัน", now=NOW)
+    assert "A-2570-0001" in done[0].text
+    with app.sessions() as session:
+        assert session.scalar(select(Case)).title == "เงินยืม 15,000 บาท"
+        assert session.scalar(select(func.count()).select_from(Advance)) == 1
+
+
+def test_confirm_with_nothing_open_says_so(app, officers, say):
+    replies = say("ยืนยัน", now=NOW)
+    assert "ไม่มีเรื่องที่รอยืนยัน" in replies[0].text and not replies[0].cards
+    assert count_cases(app) == 0
+
+
+def test_questions_about_memoranda_still_go_to_the_manuals(app, officers, say):
+    replies = say("บันทึกความเข้าใจ ต้องส่งกองกฎหมายตรวจไหม", now=NOW)
+    assert "บันทึกเรื่องใหม่" not in replies[0].text
+    assert count_cases(app) == 0

@@ -19,7 +19,7 @@ import numpy as np
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.text.normalize import normalize, strip_tones
 from knowledge.text.synonyms import expand_synonyms, fix_typos
-from knowledge.text.tokenize import char_ngrams, terms
+from knowledge.text.tokenize import char_ngrams, prefetch, terms
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO_ROOT / "knowledge" / "sources"
@@ -180,24 +180,31 @@ def build_index(corpus: Corpus) -> Index:
     ng_tfs: list[Counter] = []
     lengths: list[float] = []
     ng_lengths: list[float] = []
-    ctx_seen: dict[str, tuple[str, Counter]] = {}
+    # first the texts (a context is shared by the passages of a procedure: cleaned and
+    # tokenised once), segmented ahead on every core; then their terms
+    prepared = []
+    ctx_clean: dict[str, str] = {}
     for section in corpus.sections.values():
         if not section.searchable or section.kind in NON_ANSWER_KINDS or not section.spans:
             continue
         body_raw = _section_body(section)
         if not body_raw.strip() and not section.title.strip():
             continue
+        raw_ctx = _context(corpus, section, owners)
+        if raw_ctx not in ctx_clean:
+            ctx_clean[raw_ctx] = clean_for_index(raw_ctx)
         body = clean_for_index(body_raw[: MAX_BODY_CHARS * 2])
         title = clean_for_index(section.title or "")
+        prepared.append((section, body_raw, body, title, raw_ctx))
+    prefetch([p[2] for p in prepared] + [p[3] for p in prepared] + list(ctx_clean.values()))
+    ctx_terms: dict[str, Counter] = {}
+    for section, body_raw, body, title, raw_ctx in prepared:
         tb = Counter(terms(body, parts=True))
         tt = Counter(terms(title, parts=True))
-        # a context is shared by the passages of a procedure: cleaned and tokenised once
-        raw_ctx = _context(corpus, section, owners)
-        ctx_terms = ctx_seen.get(raw_ctx)
-        if ctx_terms is None:
-            ctx = clean_for_index(raw_ctx)
-            ctx_terms = ctx_seen[raw_ctx] = (ctx, Counter(terms(ctx, parts=True)))
-        ctx, tc = ctx_terms
+        ctx = ctx_clean[raw_ctx]
+        tc = ctx_terms.get(raw_ctx)
+        if tc is None:
+            tc = ctx_terms[raw_ctx] = Counter(terms(ctx, parts=True))
         tf: Counter = Counter()
         for c, w in ((tb, W_BODY), (tt, W_TITLE), (tc, W_CTX)):
             for t, f in c.items():

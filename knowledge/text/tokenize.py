@@ -153,13 +153,18 @@ def word_tokens(text: str) -> tuple[str, ...]:
     return _word_tokens_cached(text) if len(text) <= 256 else _word_tokens(text)
 
 
-def _word_tokens(text: str) -> tuple[str, ...]:
-    out = []
-    trie = get_trie()
+def _undotted(text: str) -> str:
     if "." in text:
         from knowledge.text.synonyms import undot_abbreviations
 
-        text = undot_abbreviations(text)
+        return undot_abbreviations(text)
+    return text
+
+
+def _word_tokens(text: str) -> tuple[str, ...]:
+    out = []
+    trie = get_trie()
+    text = _undotted(text)
     with _lock:
         for chunk in _chunks(text):
             toks = _chunk_tokens.get(chunk)
@@ -188,6 +193,47 @@ def _clean_tokens(toks) -> tuple[str, ...]:
 # are segmented once. Cleared whenever the dictionary changes.
 _chunk_tokens: dict[str, tuple[str, ...]] = {}
 _CHUNK_CACHE_MAX = 200_000
+
+
+def prefetch(texts) -> None:
+    """Segment ahead the pieces of `texts` that the memo lacks, split over the cores this
+    process may use: forked workers share the dictionary and send back the tokens. The
+    tokens are those `word_tokens` would compute; a no-op on one core or when threads
+    run (forking then is unsafe), where pieces are segmented when first needed."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    if cpus < 2 or threading.active_count() > 1:
+        return
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    get_trie()
+    with _lock:
+        todo = list(dict.fromkeys(c for t in texts for c in _chunks(_undotted(t)) if c not in _chunk_tokens))
+    if len(todo) < _PREFETCH_MIN:
+        return
+    workers = min(cpus, 4)
+    shares = [todo[i::workers] for i in range(workers)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            pending = [pool.apply_async(_segment_pieces, (share,)) for share in shares[1:]]
+            results = [_segment_pieces(shares[0])] + [r.get(timeout=600) for r in pending]
+    except Exception:  # noqa: BLE001 - the pieces are then segmented when first needed
+        return
+    with _lock:
+        for share, toks in zip(shares, results):
+            _chunk_tokens.update(zip(share, toks))
+
+
+_PREFETCH_MIN = 2000  # fewer pieces are not worth a fork
+
+
+def _segment_pieces(pieces: list[str]) -> list[tuple[str, ...]]:
+    trie = get_trie()
+    return [_clean_tokens(_segment(piece, trie)) for piece in pieces]
 
 
 def _chunks(text: str) -> list[str]:

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import utcnow
 from bot.db import make_engine, session_factory, transaction, upgrade
 from bot.logsafe import log_failure
+from bot.records import RecordError
 from bot.settings import Settings
 from handlers import dispatch
 from handlers.context import Context
 from handlers.incoming import Incoming
-from handlers.replies import Reply
+from handlers.replies import Reply, text_reply
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ class Application:
             with transaction(self.sessions) as session:
                 ctx = Context(session=session, settings=self.settings, now=ev.now)
                 return dispatch(ev, ctx)
+        except RecordError as exc:
+            # a rule the officer can act on, that a handler did not catch: rolled back like
+            # any error, but the person reads the rule's own polite Thai, not an apology
+            log.info("refused a %s event: %s", ev.kind, type(exc).__name__)
+            return text_reply(str(exc))
         except Exception as exc:
             log_failure(log, exc, "handler failed for a %s event", ev.kind)  # no personal data
             return [SORRY]

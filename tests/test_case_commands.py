@@ -44,3 +44,19 @@ def test_questions_about_memoranda_still_go_to_the_manuals(app, officers, say):
     replies = say("บันทึกความเข้าใจ ต้องส่งกองกฎหมายตรวจไหม", now=NOW)
     assert "บันทึกเรื่องใหม่" not in replies[0].text
     assert count_cases(app) == 0
+
+
+def test_a_refusal_reaches_the_officer_and_changes_nothing(app, officers, say, monkeypatch):
+    """A rule broken deep in records (RecordError) rolls the event back like any error,
+    but the officer reads the rule's polite Thai rather than a generic apology."""
+    import bot.app
+    from bot.records import RecordError
+
+    def refuse(ev, ctx):
+        ctx.session.add(Case(ref="C-2570-9999", kind="other", title="x", unit="u", created_by_id=1))
+        raise RecordError("จำนวนเงินต้องมากกว่าศูนย์ค่ะ ยังไม่ได้อัปเดตนะคะ")
+
+    monkeypatch.setattr(bot.app, "dispatch", refuse)
+    replies = say("อัปเดต A-2570-0001 จำนวน 0 บาท", now=NOW)
+    assert replies[0].text == "จำนวนเงินต้องมากกว่าศูนย์ค่ะ ยังไม่ได้อัปเดตนะคะ"
+    assert count_cases(app) == 0

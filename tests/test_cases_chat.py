@@ -18,6 +18,7 @@ from handlers.replies import parse_postback
 from tests.conftest import OFFICER_ID, incoming
 
 NOW = datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc)  # Mon 1 Dec 2025, 10.00 Bangkok
+LATER = datetime(2025, 12, 5, 3, 0, tzinfo=timezone.utc)  # Fri 5 Dec 2025: money received on 3 Dec is logged
 ISSUE_LINE = "บันทึกเรื่อง รับคณะเทศมนตรีเมืองฟุกุโอกะ 12 คน เข้าพบผู้ว่าฯ 15 ม.ค. 69 14.00 น."
 
 
@@ -59,17 +60,17 @@ def test_one_message_visit_confirm_card_then_case(app, officers, say):
 
 
 def test_advance_asks_only_for_what_is_missing(app, officers, say):
-    first = say("ยืมเงิน ไปประชุมที่โตเกียว", now=NOW)
+    first = say("ยืมเงิน ไปประชุมที่โตเกียว", now=LATER)
     assert "จำนวนเท่าไหร่" in first[-1].text
-    second = say("2.5 หมื่น", now=NOW)
+    second = say("2.5 หมื่น", now=LATER)
     assert "ได้รับเงินยืมวันไหน" in second[-1].text
     assert [a.label for a in second[-1].quick] == ["วันนี้", "เมื่อวาน"]
-    third = say("3 ธ.ค. 68", now=NOW)
+    third = say("3 ธ.ค. 68", now=LATER)
     values = {f.label: f.value for f in third[0].cards[0].fields}
     assert values["จำนวนเงิน"] == "25,000 บาท"
     assert values["ครบกำหนดส่งใช้"] == "2 ม.ค. 2569"
     assert "30" in third[0].cards[0].footnote or "๓๐" in third[0].cards[0].footnote
-    done = say("ยืนยัน", now=NOW)
+    done = say("ยืนยัน", now=LATER)
     assert "A-2569-0001" in done[0].text
     with app.sessions() as session:
         advance = session.scalar(select(Advance))
@@ -267,11 +268,11 @@ def test_any_text_after_a_command_gets_an_answer_not_an_error(app, officers, pre
 
 
 def test_advance_date_without_a_marker_is_offered_not_assumed(app, officers, say):
-    replies = say("ยืมเงิน 25,000 บาท ไปโตเกียว 3 ธ.ค. 68", now=NOW)
+    replies = say("ยืมเงิน 25,000 บาท ไปโตเกียว 3 ธ.ค. 68", now=LATER)
     question = replies[-1]
     assert "ได้รับเงินยืมวันไหน" in question.text
     assert question.quick[0].label == "3 ธ.ค. 2568"
-    confirm = say(question.quick[0].text, now=NOW)
+    confirm = say(question.quick[0].text, now=LATER)
     values = {f.label: f.value for f in confirm[0].cards[0].fields}
     assert values["ครบกำหนดส่งใช้"] == "2 ม.ค. 2569"
 
@@ -355,15 +356,15 @@ def test_receipt_day_without_month_is_the_most_recent(app, officers, say):
 
 
 def _logged_advance(say) -> None:
-    say("ยืมเงิน 20,000 บาท ประชุมที่โตเกียว รับเงิน 3 ธ.ค. 68", now=NOW)
-    say("ยืนยัน", now=NOW)
+    say("ยืมเงิน 20,000 บาท ประชุมที่โตเกียว รับเงิน 3 ธ.ค. 68", now=LATER)
+    say("ยืนยัน", now=LATER)
 
 
 def test_update_advance_amount_and_receipt_date(app, officers, say):
     _logged_advance(say)
-    amount = say("อัปเดต A-2569-0001 จำนวน 15,000 บาท", now=NOW)
+    amount = say("อัปเดต A-2569-0001 จำนวน 15,000 บาท", now=LATER)
     assert "15,000 บาท" in amount[0].text
-    moved = say("อัปเดต A-2569-0001 รับเงิน 28 พ.ย. 68", now=NOW)
+    moved = say("อัปเดต A-2569-0001 รับเงิน 28 พ.ย. 68", now=LATER)
     assert "28 พ.ย. 2568" in moved[0].text and "28 ธ.ค. 2568" in moved[0].text
     assert any("28 ธ.ค. 2568" in r.text and "จะเตือน" in r.text for r in moved)
     with app.sessions() as session:
@@ -375,16 +376,16 @@ def test_update_advance_amount_and_receipt_date(app, officers, say):
         assert rows[0].changes == {"amount": ["20000.00", "15000.00"]}
         assert rows[1].changes == {"received_on": ["2025-12-03", "2025-11-28"], "due_on": ["2026-01-02", "2025-12-28"]}
         assert rows[1].actor_id == officers[OFFICER_ID]
-    history = say("ดู A-2569-0001", now=NOW)[0].cards[0].items
+    history = say("ดู A-2569-0001", now=LATER)[0].cards[0].items
     assert any("วันที่รับเงินใหม่ 28 พ.ย. 2568" in line for line in history)
     assert any("จำนวนเงินใหม่ 15,000 บาท" in line for line in history)
-    day_only = say("อัปเดต A-2569-0001 ได้รับเงินวันที่ 29", now=NOW)  # the most recent 29th
+    day_only = say("อัปเดต A-2569-0001 ได้รับเงินวันที่ 29", now=LATER)  # the most recent 29th
     assert "29 พ.ย. 2568" in day_only[0].text
 
 
 def test_an_impossible_receipt_date_changes_nothing(app, officers, say):
     _logged_advance(say)
-    refused = say("อัปเดต A-2569-0001 รับเงิน 31 พ.ย. 68", now=NOW)
+    refused = say("อัปเดต A-2569-0001 รับเงิน 31 พ.ย. 68", now=LATER)
     assert "ไม่มีวันที่ 31 พ.ย." in refused[0].text and "ยังไม่ได้อัปเดต" in refused[0].text
     early_march = datetime(2026, 3, 5, 3, 0, tzinfo=timezone.utc)
     asked = say("อัปเดต A-2569-0001 รับเงินวันที่ 31", now=early_march)  # February has no 31st
@@ -403,10 +404,41 @@ def test_only_the_unit_may_update_an_advance(app, officers, say):
     from tests.conftest import OTHER_UNIT_ID
 
     _logged_advance(say)
-    assert say("อัปเดต A-2569-0001 จำนวน 1 บาท", user=OTHER_UNIT_ID, now=NOW)[0].text == "ไม่พบเรื่องนี้ค่ะ"
-    say("คืนเงินยืมแล้ว A-2569-0001", now=NOW)
-    closed = say("อัปเดต A-2569-0001 รับเงิน 1 ธ.ค. 68", now=NOW)
+    assert say("อัปเดต A-2569-0001 จำนวน 1 บาท", user=OTHER_UNIT_ID, now=LATER)[0].text == "ไม่พบเรื่องนี้ค่ะ"
+    say("คืนเงินยืมแล้ว A-2569-0001", now=LATER)
+    closed = say("อัปเดต A-2569-0001 รับเงิน 1 ธ.ค. 68", now=LATER)
     assert "ไม่ได้เปลี่ยนแปลง" in closed[0].text
     with app.sessions() as session:
         advance = session.scalar(select(Advance))
         assert (advance.amount, advance.received_on) == (Decimal("20000.00"), date(2025, 12, 3))
+
+
+def test_receipt_day_and_month_without_year_is_the_most_recent(app, officers, say):
+    late_nov = datetime(2025, 11, 21, 3, 0, tzinfo=timezone.utc)  # Fri 21 Nov 2568
+    card = say("ยืมเงิน 5,000 บาท อบรม 3 ธ.ค. ได้รับเงินยืม 25 ต.ค.", now=late_nov)[0].cards[0]
+    values = {f.label: f.value for f in card.fields}
+    assert values["วันที่รับเงิน"] == "25 ต.ค. 2568" and values["วันงาน/เดินทาง"] == "3 ธ.ค. 2568"
+    corrected = say("รับเงิน 3 พ.ย.", now=late_nov)[0].cards[0]  # a correction on the confirm card
+    assert {f.label: f.value for f in corrected.fields}["วันที่รับเงิน"] == "3 พ.ย. 2568"
+    say("ยกเลิก", now=late_nov)
+    say("ยืมเงิน 25,000 บาท ไปประชุมที่โตเกียว", now=late_nov)
+    card = say("3 ธ.ค.", now=late_nov)[0].cards[0]  # to "ได้รับเงินยืมวันไหนคะ": last December
+    assert {f.label: f.value for f in card.fields}["วันที่รับเงิน"] == "3 ธ.ค. 2567"
+    say("ยกเลิก", now=late_nov)
+    _logged_advance(say)
+    moved = say("อัปเดต A-2569-0001 รับเงิน 4 ธ.ค.", now=datetime(2026, 1, 6, 3, 0, tzinfo=timezone.utc))
+    assert "4 ธ.ค. 2568" in moved[0].text
+
+
+def test_a_receipt_date_still_ahead_is_asked_back(app, officers, say):
+    replies = say("ยืมเงิน 5,000 บาท อบรม รับเงิน 3 ธ.ค. 68", now=NOW)  # on 1 Dec
+    assert "ยังไม่ถึงค่ะ ได้รับเงินวันไหนคะ" in replies[-1].text
+    assert [a.label for a in replies[-1].quick] == ["3 ธ.ค. 2567", "1 ธ.ค. 2568"]
+    card = say("1 ธ.ค. 68", now=NOW)[0].cards[0]
+    assert {f.label: f.value for f in card.fields}["วันที่รับเงิน"] == "1 ธ.ค. 2568"
+    say("ยกเลิก", now=NOW)
+    _logged_advance(say)
+    refused = say("อัปเดต A-2569-0001 รับเงิน 20 ธ.ค. 68", now=LATER)
+    assert "ยังไม่ถึง" in refused[0].text and "ยังไม่ได้อัปเดต" in refused[0].text
+    with app.sessions() as session:
+        assert session.scalar(select(Advance)).received_on == date(2025, 12, 3)

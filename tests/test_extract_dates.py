@@ -253,6 +253,42 @@ def test_past_reading_on_request_and_event_dates_stay_ahead():
     assert [m.day for m in both] == [date(2026, 11, 25), date(2026, 11, 20)]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("รับเงิน 3 ธ.ค.", date(2025, 12, 3)),  # on 21 Nov 2569: last December's, not a receipt to come
+        ("ได้รับเงินยืม 25 พ.ย.", date(2025, 11, 25)),
+        ("ได้รับเงินเมื่อ 21 พ.ย.", date(2026, 11, 21)),  # today included
+        ("รับเงิน 20 พ.ย.", date(2026, 11, 20)),
+        ("รับเงินวันที่ 30/11", date(2025, 11, 30)),
+        ("received Dec 3", date(2025, 12, 3)),
+    ],
+)
+def test_a_receipt_day_and_month_without_year_is_the_most_recent(text, expected):
+    assert one(text, SAT_21_NOV).day == expected
+
+
+def test_day_and_month_of_an_event_stay_ahead_and_past_reads_back():
+    assert one("ประชุม 3 ธ.ค.", SAT_21_NOV).day == date(2026, 12, 3)
+    assert find_dates("3 ธ.ค.", SAT_21_NOV, past=True)[0].day == date(2025, 12, 3)
+    both = find_dates("ไปประชุม 3 ธ.ค. รับเงิน 3 ธ.ค.", SAT_21_NOV)
+    assert [m.day for m in both] == [date(2026, 12, 3), date(2025, 12, 3)]
+    assert find_dates("รับเงิน 29 ก.พ.", SAT_21_NOV)[0].day == date(2024, 2, 29)
+    assert find_dates("รับเงิน 5/6", SAT_21_NOV)[0].candidates == (date(2026, 6, 5), date(2026, 5, 6))
+
+
+def test_a_receipt_date_still_ahead_is_asked_back():
+    ahead = one("รับเงิน 3 ธ.ค. 2570", SAT_21_NOV)
+    assert not ahead.ok and ahead.ambiguous and ahead.day == date(2027, 12, 3)
+    assert ahead.reason == "วันที่ 3 ธ.ค. 2570 ยังไม่ถึงค่ะ ได้รับเงินวันไหนคะ"
+    assert ahead.candidates == (date(2025, 12, 3), SAT_21_NOV)
+    assert find_dates("3 ธ.ค. 69", SAT_21_NOV, past=True)[0].candidates == (date(2025, 12, 3), SAT_21_NOV)
+    tomorrow = one("รับเงินพรุ่งนี้", SAT_21_NOV)
+    assert not tomorrow.ok and tomorrow.candidates == (SAT_21_NOV,)
+    assert one("รับเงิน 21 พ.ย. 69", SAT_21_NOV).ok  # today is fine
+    assert one("ประชุม 3 ธ.ค. 2570", SAT_21_NOV).ok  # only receipts must be past
+
+
 def test_a_day_the_month_lacks_is_asked_back_with_its_readings():
     mention = one("วันที่ 31", SAT_21_NOV)
     assert mention.day is None and mention.ambiguous and "30 วัน" in mention.reason

@@ -11,13 +11,19 @@ Rules:
   มกราคม) and English month names.
 - Years: BE (2569, 69) or CE (2026, 26). A two-digit year is whichever of 25yy BE
   or 20yy CE lies within `PLAUSIBLE_YEARS` of today; neither or both → ambiguous.
-- A day and month without a year is the next occurrence from today (Bangkok).
+- A day and month without a year is the next occurrence from today (Bangkok); a
+  receipt date (after RECEIVED_RE, or any date when `past=True`) is the most recent
+  one, today included ("รับเงิน 3 ธ.ค." on 21 Nov is last December's).
 - A day without a month ("วันที่ 20", "20 นี้", "วันศุกร์ที่ 20", "วันที่ 5 เดือนหน้า")
   is the next such day of a month, today included. A date something was received
   on ("รับเงินวันที่ 20", or any day-only date when `past=True`, e.g. the answer to
   "ได้รับเงินยืมวันไหนคะ") is the most recent one, today included: money is logged
   after it arrives. A day that month does not have (วันที่ 31 in November) is asked
   back with its readings: the month's last day, or the nearest month that has it.
+- A receipt date that is still ahead ("รับเงิน 3 ธ.ค. 70", "รับเงินพรุ่งนี้") is asked
+  back: `day` keeps the date as written but `ambiguous` is set, with a Thai question
+  and the readings to offer (today, and for a written date that day and month most
+  recently).
 - Numeric dates are day/month[/year] (the Thai order); without a year and with both
   parts ≤ 12 ("5/6") they are ambiguous.
 - Relative days: วันนี้, พรุ่งนี้, มะรืน, เมื่อวาน, อีก N วัน/สัปดาห์, สัปดาห์หน้า
@@ -91,8 +97,11 @@ _DAY_ONLY_RE = re.compile(
     r"(?P<day>\d{1,2})(?!\d)(?!\s*[/\-]\s*\d)"
     r"(?:\s*เดือน(?P<month>หน้า|นี้)|(?P<this>\s*นี้))?" + _NOT_TIME_AFTER
 )
-# What something was received on is in the past: "รับเงินวันที่ 20", "ได้รับ 20 นี้".
-RECEIVED_RE = re.compile(r"(รับเงิน|ได้รับเงิน|ได้รับ|รับเมื่อ|received)\s*(วันที่)?\s*$", re.IGNORECASE)
+# What something was received on is in the past: "รับเงินวันที่ 20", "ได้รับ 20 นี้",
+# "ได้รับเงินยืม 25 พ.ย.", "รับเงินเมื่อ 3 ธ.ค.".
+RECEIVED_RE = re.compile(
+    r"((?:ได้)?รับเงิน(?:ยืม)?|ได้รับ|รับเมื่อ|received(?: on)?)\s*(?:เมื่อ)?\s*(?:วันที่)?\s*$", re.IGNORECASE
+)
 _SPACED_RE = re.compile(r"(?<![\d.,/:])(?P<day>\d{1,2})\s(?P<month>\d{1,2})\s(?P<year>\d{4})(?!\d)")
 
 _WEEKDAYS = {
@@ -145,6 +154,7 @@ class DateMention:
 
     `day` is None when the text names no valid single day: then `reason` is a short
     Thai sentence for the question to ask, and `candidates` the readings it allows.
+    A receipt date still ahead keeps its `day` but is `ambiguous`, with a reason too.
     """
 
     day: date | None
@@ -210,11 +220,27 @@ def _next_occurrence(day: int, month: int, today: date) -> date | None:
     return None
 
 
-def _resolve(day: int, month: int, year_raw: str | None, today: date, span: tuple[int, int]) -> DateMention:
+def _last_occurrence(day: int, month: int, today: date) -> date | None:
+    """The last such day on or before today (29 ก.พ. looks back to a leap year)."""
+    for year in range(today.year, today.year - 9, -1):
+        found = _valid(year, month, day)
+        if found is not None and found <= today:
+            return found
+    return None
+
+
+def _occurrence(day: int, month: int, today: date, past: bool) -> date | None:
+    return _last_occurrence(day, month, today) if past else _next_occurrence(day, month, today)
+
+
+def _resolve(day: int, month: int, year_raw: str | None, today: date, span: tuple[int, int],
+             past: bool = False) -> DateMention:
+    """A day and month, with the year as written; without one, the next occurrence
+    (the most recent one when `past`)."""
     if not 1 <= month <= 12 or not 1 <= day <= 31:
         return DateMention(None, None, span, reason="วันที่นี้ไม่ถูกต้องค่ะ")
     if year_raw is None:
-        found = _next_occurrence(day, month, today)
+        found = _occurrence(day, month, today, past)
         if found is None or day > calendar.monthrange(2024, month)[1]:
             return DateMention(None, None, span, reason=f"ไม่มีวันที่ {_describe(day, month)} ค่ะ")
         return DateMention(found, None, span)
@@ -374,13 +400,33 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
 
 
+def _future_receipt(mention: DateMention, today: date, written: bool) -> DateMention:
+    """A receipt date still ahead is asked back: money is logged after it arrives.
+    The readings offered: today, and for a date `written` with its month, that day
+    and month most recently (the year was likely a slip)."""
+    day = mention.day
+    if day is None or mention.ambiguous or day <= today:
+        return mention
+    recent = _last_occurrence(day.day, day.month, today) if written else None
+    options = tuple(sorted({d for d in (recent, today) if d is not None}))
+    return DateMention(
+        day, mention.time, mention.text_span, ambiguous=True, candidates=options,
+        reason=f"วันที่ {_describe(day.day, day.month)} {day.year + 543} ยังไม่ถึงค่ะ ได้รับเงินวันไหนคะ",
+    )
+
+
 def find_dates(text: str, today: date, *, past: bool = False) -> list[DateMention]:
     """Every date the text names, in order, each with the time written right after it
     (within a few words). Never raises; invalid or two-way dates carry a reason.
-    `past`: a day written without its month is the most recent one (a receipt date)."""
+    `past`: every date is a receipt date (otherwise only one right after RECEIVED_RE):
+    a day without its month, or a day and month without a year, is the most recent
+    one, and a date still ahead is asked back."""
     norm = normalise_digits(text)
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+
+    def received(start: int) -> bool:
+        return past or RECEIVED_RE.search(norm[:start]) is not None
 
     def add(mention: DateMention) -> None:
         if not _overlaps(mention.text_span, taken):
@@ -390,30 +436,33 @@ def find_dates(text: str, today: date, *, past: bool = False) -> list[DateMentio
     for match in _DAY_MONTH_RE.finditer(norm):
         month = month_number(match.group("month"))
         if month is not None:
-            add(_resolve(int(match.group("day")), month, match.group("year"), today, match.span()))
+            add(_resolve(int(match.group("day")), month, match.group("year"), today, match.span(),
+                         past=received(match.start())))
     for match in _MONTH_DAY_EN_RE.finditer(norm):
         month = month_number(match.group("month"))
         if month is not None and not _overlaps(match.span(), taken):
-            add(_resolve(int(match.group("day")), month, match.group("year"), today, match.span()))
+            add(_resolve(int(match.group("day")), month, match.group("year"), today, match.span(),
+                         past=received(match.start())))
     for match in _SPACED_RE.finditer(norm):
         add(_resolve(int(match.group("day")), int(match.group("month")), match.group("year"), today, match.span()))
     for match in _NUMERIC_RE.finditer(norm):
         day, month, year = int(match.group("day")), int(match.group("month")), match.group("year")
         if match.group("sep") == "." and year is None:
             continue  # 14.00 or 2.5: a time or a decimal, not a date
+        back = received(match.start())
         if year is None and day <= 12 and month <= 12 and day != month:
             options = tuple(
-                d for d in (_next_occurrence(day, month, today), _next_occurrence(month, day, today)) if d is not None
+                d for d in (_occurrence(day, month, today, back), _occurrence(month, day, today, back)) if d is not None
             )
             add(DateMention(None, None, match.span(), ambiguous=True, candidates=options,
                             reason=f"“{match.group(0)}” หมายถึง {_describe(day, month)} หรือ {_describe(month, day)} คะ"))
             continue
-        add(_resolve(day, month, year, today, match.span()))
+        add(_resolve(day, month, year, today, match.span(), past=back))
+    written = set(taken)  # dates written with their month
     for match in _DAY_ONLY_RE.finditer(norm):
         if match.group("marker") or match.group("month") or match.group("this"):
             offset = {"นี้": 0, "หน้า": 1}.get(match.group("month") or "")
-            received = past or RECEIVED_RE.search(norm[: match.start()]) is not None
-            add(day_of_month(int(match.group("day")), today, past=received and offset is None,
+            add(day_of_month(int(match.group("day")), today, past=received(match.start()) and offset is None,
                              month_offset=offset, span=match.span()))
     for match in _RELATIVE_RE.finditer(norm):
         if match.group(0).strip() and not _overlaps(match.span(), taken):
@@ -422,6 +471,8 @@ def find_dates(text: str, today: date, *, past: bool = False) -> list[DateMentio
                 add(DateMention(found, None, match.span()))
 
     mentions.sort(key=lambda m: m.text_span)
+    mentions = [_future_receipt(m, today, m.text_span in written) if received(m.text_span[0]) else m
+                for m in mentions]
     return _attach_times(norm, mentions, taken)
 
 

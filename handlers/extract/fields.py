@@ -188,9 +188,9 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
         received = RECEIVED_RE.search(before)
         if result.kind == "advance" and received:
             cut_spans.append((received.start(), mention.text_span[1]))
-            if mention.ok:
-                result.received_on = mention.day
-            else:
+            # a date still ahead keeps its day (shown on the card) and is asked back
+            result.received_on = mention.day
+            if not mention.ok:
                 result.problems.append(("received", mention.reason))
                 result.options = result.options or list(mention.candidates)
             continue

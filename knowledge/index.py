@@ -19,7 +19,7 @@ import numpy as np
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.text.normalize import normalize, strip_tones
 from knowledge.text.synonyms import expand_synonyms, fix_typos
-from knowledge.text.tokenize import char_ngrams, prefetch, terms
+from knowledge.text.tokenize import char_ngrams, fork_cores, remember_segments, segment_ahead, terms
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO_ROOT / "knowledge" / "sources"
@@ -173,6 +173,56 @@ def _display(section: Section) -> str:
     return display_text(section, HIT_TEXT_CHARS)
 
 
+_selected: list[tuple[Section, str]] = []  # what forked workers prepare (set before forking)
+
+
+def _prepare_share(share: list[int]) -> tuple[list[tuple], dict]:
+    """Cleaned body and title, flags and display text of the passages `share` indexes in
+    `_selected`, and the segmentation of their texts' new pieces."""
+    out = []
+    for i in share:
+        section, body_raw = _selected[i]
+        out.append((
+            clean_for_index(body_raw[: MAX_BODY_CHARS * 2]),
+            clean_for_index(section.title or ""),
+            unit_flags(section, section.title + " " + body_raw),
+            _display(section),
+        ))
+    return out, segment_ahead([x for o in out for x in o[:2]])
+
+
+def _prepare_all(selected: list[tuple[Section, str]]) -> list[tuple]:
+    """`_prepare_share` over every passage, split over forked workers when the process
+    may use several cores (the results are the same as in one process)."""
+    global _selected
+    n = len(selected)
+    cores = fork_cores() if n >= 200 else 1
+    shares = [list(range(i, n, cores)) for i in range(cores)]
+    _selected = selected
+    try:
+        results: list = [None] * cores
+        if cores > 1:
+            import multiprocessing
+
+            try:
+                with multiprocessing.get_context("fork").Pool(cores - 1) as pool:
+                    pending = [pool.apply_async(_prepare_share, (share,)) for share in shares[1:]]
+                    results[0] = _prepare_share(shares[0])
+                    for k, r in enumerate(pending, 1):
+                        results[k] = r.get(timeout=600)
+            except Exception:  # noqa: BLE001 - what a worker did not give is done here
+                pass
+        out: list = [None] * n
+        for k, share in enumerate(shares):
+            prepared, pieces = results[k] if results[k] is not None else _prepare_share(share)
+            remember_segments(pieces)
+            for i, p in zip(share, prepared):
+                out[i] = p
+        return out
+    finally:
+        _selected = []
+
+
 def build_index(corpus: Corpus) -> Index:
     owners = {s.key: s for s in corpus.sections.values() if s.key and s.kind in OWNER_KINDS}
     units: list[Unit] = []
@@ -180,31 +230,28 @@ def build_index(corpus: Corpus) -> Index:
     ng_tfs: list[Counter] = []
     lengths: list[float] = []
     ng_lengths: list[float] = []
-    # first the texts (a context is shared by the passages of a procedure: cleaned and
-    # tokenised once), segmented ahead on every core; then their terms
-    prepared = []
-    ctx_clean: dict[str, str] = {}
+    # first every passage's cleaned texts, flags and display text, and the segmentation
+    # of its texts, computed on every core (forked workers); then its terms
+    selected = []
     for section in corpus.sections.values():
         if not section.searchable or section.kind in NON_ANSWER_KINDS or not section.spans:
             continue
         body_raw = _section_body(section)
         if not body_raw.strip() and not section.title.strip():
             continue
-        raw_ctx = _context(corpus, section, owners)
-        if raw_ctx not in ctx_clean:
-            ctx_clean[raw_ctx] = clean_for_index(raw_ctx)
-        body = clean_for_index(body_raw[: MAX_BODY_CHARS * 2])
-        title = clean_for_index(section.title or "")
-        prepared.append((section, body_raw, body, title, raw_ctx))
-    prefetch([p[2] for p in prepared] + [p[3] for p in prepared] + list(ctx_clean.values()))
-    ctx_terms: dict[str, Counter] = {}
-    for section, body_raw, body, title, raw_ctx in prepared:
+        selected.append((section, body_raw))
+    prepared = _prepare_all(selected)
+    # a context is shared by the passages of a procedure: cleaned and tokenised once
+    ctx_seen: dict[str, tuple[str, Counter]] = {}
+    for (section, body_raw), (body, title, flags, display) in zip(selected, prepared):
         tb = Counter(terms(body, parts=True))
         tt = Counter(terms(title, parts=True))
-        ctx = ctx_clean[raw_ctx]
-        tc = ctx_terms.get(raw_ctx)
-        if tc is None:
-            tc = ctx_terms[raw_ctx] = Counter(terms(ctx, parts=True))
+        raw_ctx = _context(corpus, section, owners)
+        ctx_terms = ctx_seen.get(raw_ctx)
+        if ctx_terms is None:
+            ctx = clean_for_index(raw_ctx)
+            ctx_terms = ctx_seen[raw_ctx] = (ctx, Counter(terms(ctx, parts=True)))
+        ctx, tc = ctx_terms
         tf: Counter = Counter()
         for c, w in ((tb, W_BODY), (tt, W_TITLE), (tc, W_CTX)):
             for t, f in c.items():
@@ -216,7 +263,6 @@ def build_index(corpus: Corpus) -> Index:
             ng[g] += 1
         span = section.span
         doc = corpus.documents.get(section.doc)
-        raw_all = section.title + " " + body_raw
         units.append(
             Unit(
                 sid=section.id,
@@ -226,12 +272,12 @@ def build_index(corpus: Corpus) -> Index:
                 title=section.title,
                 source=span.source or (doc.source if doc else ""),
                 lines=(span.first, span.last),
-                flags=unit_flags(section, raw_all),
+                flags=flags,
                 norm_title=strip_tones(title).replace(" ", ""),
                 norm_text=strip_tones(body[:MAX_BODY_CHARS]).replace(" ", ""),
                 term_set=frozenset(tf),
                 own_terms=frozenset(tb) | frozenset(tt),
-                display=_display(section),
+                display=display,
             )
         )
         word_tfs.append(tf)

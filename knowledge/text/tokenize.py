@@ -195,45 +195,35 @@ _chunk_tokens: dict[str, tuple[str, ...]] = {}
 _CHUNK_CACHE_MAX = 200_000
 
 
-def prefetch(texts) -> None:
-    """Segment ahead the pieces of `texts` that the memo lacks, split over the cores this
-    process may use: forked workers share the dictionary and send back the tokens. The
-    tokens are those `word_tokens` would compute; a no-op on one core or when threads
-    run (forking then is unsafe), where pieces are segmented when first needed."""
+def fork_cores() -> int:
+    """How many worker processes a build may fork: the cores this process may use, or 1
+    when only one, when threads run (forking then is unsafe) or without fork."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     if cpus < 2 or threading.active_count() > 1:
-        return
+        return 1
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return
-    get_trie()
-    with _lock:
-        todo = list(dict.fromkeys(c for t in texts for c in _chunks(_undotted(t)) if c not in _chunk_tokens))
-    if len(todo) < _PREFETCH_MIN:
-        return
-    workers = min(cpus, 4)
-    shares = [todo[i::workers] for i in range(workers)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            pending = [pool.apply_async(_segment_pieces, (share,)) for share in shares[1:]]
-            results = [_segment_pieces(shares[0])] + [r.get(timeout=600) for r in pending]
-    except Exception:  # noqa: BLE001 - the pieces are then segmented when first needed
-        return
-    with _lock:
-        for share, toks in zip(shares, results):
-            _chunk_tokens.update(zip(share, toks))
+    return min(cpus, 4) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-_PREFETCH_MIN = 2000  # fewer pieces are not worth a fork
-
-
-def _segment_pieces(pieces: list[str]) -> list[tuple[str, ...]]:
+def segment_ahead(texts) -> dict[str, tuple[str, ...]]:
+    """Segment the pieces of `texts` that the memo lacks (and memoise them); returns
+    them, for a forked worker to hand to its parent's `remember_segments`."""
     trie = get_trie()
-    return [_clean_tokens(_segment(piece, trie)) for piece in pieces]
+    with _lock:
+        todo = dict.fromkeys(c for t in texts for c in _chunks(_undotted(t)) if c not in _chunk_tokens)
+        done = {piece: _clean_tokens(_segment(piece, trie)) for piece in todo}
+        _chunk_tokens.update(done)
+    return done
+
+
+def remember_segments(done: dict[str, tuple[str, ...]]) -> None:
+    """Memoise pieces segmented elsewhere (by `segment_ahead` in a forked worker)."""
+    with _lock:
+        _chunk_tokens.update(done)
 
 
 def _chunks(text: str) -> list[str]:

@@ -478,6 +478,12 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
         if key == "day" and mentions[0].time:
             draft["clock"] = mentions[0].time.strftime("%H:%M")
         return _next_step(ev, ctx, draft, state)
+    if mentions and mentions[0].reason:
+        # a date that cannot be taken (31 พ.ย., a receipt still ahead): ask back with its
+        # readings; the card stays as it was until one is chosen
+        first = mentions[0]
+        ask = first.reason if first.candidates else f"{first.reason} กรุณาพิมพ์วันที่อีกครั้งนะคะ"
+        return [Reply(text=ask, quick=says(*(thai_date(c) for c in first.candidates)))]
     if draft["kind"] == "advance" and (amount := _read_amount(text)) is not None:
         draft["amount"] = str(amount)
         return _next_step(ev, ctx, draft, state)

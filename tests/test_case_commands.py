@@ -60,3 +60,16 @@ def test_a_refusal_reaches_the_officer_and_changes_nothing(app, officers, say, m
     replies = say("อัปเดต A-2570-0001 จำนวน 0 บาท", now=NOW)
     assert replies[0].text == "จำนวนเงินต้องมากกว่าศูนย์ค่ะ ยังไม่ได้อัปเดตนะคะ"
     assert count_cases(app) == 0
+
+
+def test_a_correction_that_cannot_be_taken_is_asked_back(app, officers, say):
+    say("ยืมเงิน 15,000 บาท รับเงิน 20 พ.ย. 69", now=NOW)
+    impossible = say("31 พ.ย.", now=NOW)
+    assert "ไม่มีวันที่ 31" in impossible[0].text and "อีกครั้ง" in impossible[0].text
+    ahead = say("รับเงิน 3 ธ.ค. 70", now=NOW)
+    assert "ยังไม่ถึง" in ahead[0].text
+    assert [a.label for a in ahead[0].quick][0] == "3 ธ.ค. 2568"
+    card = say("3 ธ.ค. 2568", now=NOW)[0].cards[0]
+    values = {f.label: f.value for f in card.fields}
+    assert values["วันที่รับเงิน"] == "3 ธ.ค. 2568" and values["ครบกำหนดส่งใช้"] == "2 ม.ค. 2569"
+    assert count_cases(app) == 0

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.model import Corpus, Document, Section, Span
-from knowledge.text.normalize import normalize, strip_tones
+from knowledge.text.normalize import normalize
 from knowledge.text.synonyms import expand_synonyms, fix_typos
-from knowledge.text.tokenize import char_ngrams, fork_cores, remember_segments, segment_ahead, terms
+from knowledge.text.tokenize import fork_cores, key_ngrams, remember_segments, segment_ahead, terms, tone_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO_ROOT / "knowledge" / "sources"
@@ -243,6 +243,7 @@ def build_index(corpus: Corpus) -> Index:
     prepared = _prepare_all(selected)
     # a context is shared by the passages of a procedure: cleaned and tokenised once
     ctx_seen: dict[str, tuple[str, Counter]] = {}
+    ctx_keys: dict[str, str] = {}
     for (section, body_raw), (body, title, flags, display) in zip(selected, prepared):
         tb = Counter(terms(body, parts=True))
         tt = Counter(terms(title, parts=True))
@@ -258,8 +259,14 @@ def build_index(corpus: Corpus) -> Index:
                 tf[t] += w * f
         if not tf:
             continue
-        ng = Counter(char_ngrams(title + " " + body[:MAX_BODY_CHARS]))
-        for g in set(char_ngrams(title + " " + ctx)):
+        # tone keys: strip_tones(a + " " + b).replace(" ", "") == key(a) + key(b)
+        title_key = tone_key(title)
+        body_key = tone_key(body[:MAX_BODY_CHARS])
+        ctx_key = ctx_keys.get(ctx)
+        if ctx_key is None:
+            ctx_key = ctx_keys[ctx] = tone_key(ctx)
+        ng = Counter(key_ngrams(title_key + body_key))
+        for g in set(key_ngrams(title_key + ctx_key)):
             ng[g] += 1
         span = section.span
         doc = corpus.documents.get(section.doc)
@@ -273,8 +280,8 @@ def build_index(corpus: Corpus) -> Index:
                 source=span.source or (doc.source if doc else ""),
                 lines=(span.first, span.last),
                 flags=flags,
-                norm_title=strip_tones(title).replace(" ", ""),
-                norm_text=strip_tones(body[:MAX_BODY_CHARS]).replace(" ", ""),
+                norm_title=title_key,
+                norm_text=body_key,
                 term_set=frozenset(tf),
                 own_terms=frozenset(tb) | frozenset(tt),
                 display=display,

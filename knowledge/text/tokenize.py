@@ -18,7 +18,7 @@ from pathlib import Path
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from knowledge.text.normalize import short_be_years, strip_tones  # noqa: E402
+from knowledge.text.normalize import _TONES, short_be_years, strip_tones  # noqa: E402
 
 DOMAIN_PATH = Path(__file__).resolve().parent.parent / "data" / "domain_words.txt"
 
@@ -314,10 +314,10 @@ _term_info: dict[str, tuple[str, bool, tuple[str, ...]]] = {}
 
 
 def _token_terms(tok: str) -> tuple[str, bool, tuple[str, ...]]:
-    term = strip_tones(tok)
+    term = _untoned(tok)
     its_parts = []
     for p in compound_parts(tok):
-        p = strip_tones(p)
+        p = _untoned(p)
         if p not in STOPWORDS and len(p) > 1:
             its_parts.append(p)
     info = (term, term != tok and len(term) >= 3, tuple(its_parts))
@@ -328,9 +328,30 @@ def _token_terms(tok: str) -> tuple[str, bool, tuple[str, ...]]:
     return info
 
 
+_TONE_MARKS = "".join(map(chr, _TONES))  # what strip_tones drops
+
+
+def _untoned(text: str) -> str:
+    """strip_tones(text), several times faster than its translate table on Thai text."""
+    for mark in _TONE_MARKS:
+        if mark in text:
+            text = text.replace(mark, "")
+    return text
+
+
+def tone_key(text: str) -> str:
+    """strip_tones(text) with spaces removed (the same string, several times faster on
+    long passages than a translate table)."""
+    return _untoned(text).replace(" ", "")
+
+
 def char_ngrams(text: str, n: int = 3) -> list[str]:
     """Character n-grams of the tone-stripped text with spaces removed."""
-    s = strip_tones(text).replace(" ", "")
+    return key_ngrams(tone_key(text), n)
+
+
+def key_ngrams(s: str, n: int = 3) -> list[str]:
+    """Character n-grams of a `tone_key`."""
     if len(s) < n:
         return [s] if s else []
     return [s[i : i + n] for i in range(len(s) - n + 1)]

@@ -19,7 +19,7 @@ import numpy as np
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.text.normalize import normalize
 from knowledge.text.synonyms import expand_synonyms, fix_typos
-from knowledge.text.tokenize import fork_cores, key_ngrams, remember_segments, segment_ahead, terms, tone_key
+from knowledge.text.tokenize import key_ngrams, terms, tone_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO_ROOT / "knowledge" / "sources"
@@ -173,56 +173,6 @@ def _display(section: Section) -> str:
     return display_text(section, HIT_TEXT_CHARS)
 
 
-_selected: list[tuple[Section, str]] = []  # what forked workers prepare (set before forking)
-
-
-def _prepare_share(share: list[int]) -> tuple[list[tuple], dict]:
-    """Cleaned body and title, flags and display text of the passages `share` indexes in
-    `_selected`, and the segmentation of their texts' new pieces."""
-    out = []
-    for i in share:
-        section, body_raw = _selected[i]
-        out.append((
-            clean_for_index(body_raw[: MAX_BODY_CHARS * 2]),
-            clean_for_index(section.title or ""),
-            unit_flags(section, section.title + " " + body_raw),
-            _display(section),
-        ))
-    return out, segment_ahead([x for o in out for x in o[:2]])
-
-
-def _prepare_all(selected: list[tuple[Section, str]]) -> list[tuple]:
-    """`_prepare_share` over every passage, split over forked workers when the process
-    may use several cores (the results are the same as in one process)."""
-    global _selected
-    n = len(selected)
-    cores = fork_cores() if n >= 200 else 1
-    shares = [list(range(i, n, cores)) for i in range(cores)]
-    _selected = selected
-    try:
-        results: list = [None] * cores
-        if cores > 1:
-            import multiprocessing
-
-            try:
-                with multiprocessing.get_context("fork").Pool(cores - 1) as pool:
-                    pending = [pool.apply_async(_prepare_share, (share,)) for share in shares[1:]]
-                    results[0] = _prepare_share(shares[0])
-                    for k, r in enumerate(pending, 1):
-                        results[k] = r.get(timeout=600)
-            except Exception:  # noqa: BLE001 - what a worker did not give is done here
-                pass
-        out: list = [None] * n
-        for k, share in enumerate(shares):
-            prepared, pieces = results[k] if results[k] is not None else _prepare_share(share)
-            remember_segments(pieces)
-            for i, p in zip(share, prepared):
-                out[i] = p
-        return out
-    finally:
-        _selected = []
-
-
 def build_index(corpus: Corpus) -> Index:
     owners = {s.key: s for s in corpus.sections.values() if s.key and s.kind in OWNER_KINDS}
     units: list[Unit] = []
@@ -230,21 +180,17 @@ def build_index(corpus: Corpus) -> Index:
     ng_tfs: list[Counter] = []
     lengths: list[float] = []
     ng_lengths: list[float] = []
-    # first every passage's cleaned texts, flags and display text, and the segmentation
-    # of its texts, computed on every core (forked workers); then its terms
-    selected = []
+    # a context is shared by the passages of a procedure: cleaned and tokenised once
+    ctx_seen: dict[str, tuple[str, Counter]] = {}
+    ctx_keys: dict[str, str] = {}
     for section in corpus.sections.values():
         if not section.searchable or section.kind in NON_ANSWER_KINDS or not section.spans:
             continue
         body_raw = _section_body(section)
         if not body_raw.strip() and not section.title.strip():
             continue
-        selected.append((section, body_raw))
-    prepared = _prepare_all(selected)
-    # a context is shared by the passages of a procedure: cleaned and tokenised once
-    ctx_seen: dict[str, tuple[str, Counter]] = {}
-    ctx_keys: dict[str, str] = {}
-    for (section, body_raw), (body, title, flags, display) in zip(selected, prepared):
+        body = clean_for_index(body_raw[: MAX_BODY_CHARS * 2])
+        title = clean_for_index(section.title or "")
         tb = Counter(terms(body, parts=True))
         tt = Counter(terms(title, parts=True))
         raw_ctx = _context(corpus, section, owners)
@@ -279,12 +225,12 @@ def build_index(corpus: Corpus) -> Index:
                 title=section.title,
                 source=span.source or (doc.source if doc else ""),
                 lines=(span.first, span.last),
-                flags=flags,
+                flags=unit_flags(section, section.title + " " + body_raw),
                 norm_title=title_key,
                 norm_text=body_key,
                 term_set=frozenset(tf),
                 own_terms=frozenset(tb) | frozenset(tt),
-                display=display,
+                display=_display(section),
             )
         )
         word_tfs.append(tf)

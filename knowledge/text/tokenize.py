@@ -195,37 +195,6 @@ _chunk_tokens: dict[str, tuple[str, ...]] = {}
 _CHUNK_CACHE_MAX = 200_000
 
 
-def fork_cores() -> int:
-    """How many worker processes a build may fork: the cores this process may use, or 1
-    when only one, when threads run (forking then is unsafe) or without fork."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    if cpus < 2 or threading.active_count() > 1:
-        return 1
-    import multiprocessing
-
-    return min(cpus, 4) if "fork" in multiprocessing.get_all_start_methods() else 1
-
-
-def segment_ahead(texts) -> dict[str, tuple[str, ...]]:
-    """Segment the pieces of `texts` that the memo lacks (and memoise them); returns
-    them, for a forked worker to hand to its parent's `remember_segments`."""
-    trie = get_trie()
-    with _lock:
-        todo = dict.fromkeys(c for t in texts for c in _chunks(_undotted(t)) if c not in _chunk_tokens)
-        done = {piece: _clean_tokens(_segment(piece, trie)) for piece in todo}
-        _chunk_tokens.update(done)
-    return done
-
-
-def remember_segments(done: dict[str, tuple[str, ...]]) -> None:
-    """Memoise pieces segmented elsewhere (by `segment_ahead` in a forked worker)."""
-    with _lock:
-        _chunk_tokens.update(done)
-
-
 def _chunks(text: str) -> list[str]:
     """`text` cut after every whitespace run that no dictionary word may cross."""
     out = []

@@ -137,8 +137,8 @@ def test_question_set_hit_rates(engine):
     hit3 = sum(r is not None for r in ranks) / len(ranks)
     # TARGET: hit@1 >= 0.90 and hit@3 >= 0.97 (not reached yet). Until then this is a
     # regression floor at the best measured figures minus ~0.01 (measured 2026-11-21 with
-    # `python benchmarks/search_bench.py`: hit@1 0.819, hit@3 0.918; runs vary by ±0.003).
-    assert hit1 >= 0.81 and hit3 >= 0.905, f"hit@1={hit1:.3f} hit@3={hit3:.3f} (target 0.90 / 0.97)"
+    # `python benchmarks/search_bench.py`: hit@1 0.827, hit@3 0.921; runs vary by ±0.003).
+    assert hit1 >= 0.815 and hit3 >= 0.91, f"hit@1={hit1:.3f} hit@3={hit3:.3f} (target 0.90 / 0.97)"
 
 
 def test_unanswerable_questions_are_not_confident(engine):

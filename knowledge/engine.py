@@ -49,6 +49,9 @@ MIN_WCOV = 0.20
 # Off: requiring the top passage to hold the question's rare words (found in <= RARE_DF
 # passages) made 10 right answers unsure for 2 wrong ones on the question set.
 REQUIRE_RARE = False
+# On: a passage that states no quantity of the kind asked ("กี่วัน" and no length of time) is
+# not a sure answer (on the question sets it took back 3 wrong answers and no right one).
+REQUIRE_SHAPE = True
 
 
 def is_confident(results: list[Scored]) -> bool:
@@ -56,6 +59,8 @@ def is_confident(results: list[Scored]) -> bool:
         return False
     top = results[0]
     if top.fuzzy_only or (REQUIRE_RARE and top.missing_rare):
+        return False
+    if REQUIRE_SHAPE and top.shaped is False:
         return False
     return top.score >= MIN_SCORE and top.wcov >= MIN_WCOV
 

@@ -285,6 +285,9 @@ class Scored:
     fuzzy_only: bool
     wcov: float = 0.0  # idf-weighted share of the typed words the passage contains
     missing_rare: bool = False  # a rare word of the question (in the manuals, but few places) is not here
+    # the question asks for a quantity ("กี่วัน", "ปีไหน", "กี่เปอร์เซ็นต์"): does the passage state one?
+    # None when it asks for none
+    shaped: bool | None = None
 
 
 def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
@@ -324,6 +327,7 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "focus_total": sum(x[4] for x in typed),
         "doc_years": index.extra.get("doc_years", {}),
         "unit_re": _answer_unit_re(q.text),
+        "shape": answer_shape(q.text),
         # numbers the question names (amounts, days, item numbers; not single digits)
         "numbers": [t for t in dict.fromkeys(seq) if t[:1].isdigit() and len(t) >= 2 and t in index.idf],
         "docs": doc_mentions(index, q),
@@ -365,6 +369,35 @@ def _answer_unit_re(text: str):
     unit = m.group(1)
     alts = _UNIT_ALIASES.get(unit, unit)
     return re.compile(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:" + alts + ")")
+
+
+_TIME_UNITS = frozenset(strip_tones(u) for u in "วันทำการ วัน ชั่วโมง ชม นาที สัปดาห์ อาทิตย์ เดือน".split())
+_ANY_NUMBER = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1024)
+def answer_shape(text: str) -> "re.Pattern | str | None":
+    """What any answer to the question must hold, loosely: a passage flag ("duration" for
+    "กี่วัน", whatever the unit or a duration column without one; "money" for "กี่บาท") or a
+    pattern (a BE year, a number for a percentage, a count: "3 ครั้ง", "ครั้งเดียว"). None when
+    the question asks for no quantity. A passage without it cannot answer, however well its
+    words match ("ลาคลอดได้กี่วัน" against the leave procedure's steps): not confident."""
+    t = strip_tones(text)
+    if _ASKED_YEAR_RE.search(t):
+        return _BE_YEAR_IN_TEXT
+    if _ASKED_PERCENT_RE.search(t):
+        return _ANY_NUMBER
+    m = _ASKED_UNIT_RE.search(t)
+    if not m:
+        return "duration" if _ASKED_HOW_LONG_RE.search(t) else None
+    unit = m.group(1)
+    if unit in _TIME_UNITS:
+        return "duration"
+    if unit == strip_tones("บาท"):
+        return "money"
+    if unit == "ปี":
+        return re.compile(r"\d+ปี|(?<!\d)25\d\d(?!\d)")
+    return re.compile(r"\d[\d,.]*" + unit + "|" + unit + strip_tones("เดียว"))
 
 
 _DEF_TITLE = strip_tones("คำจำกัดความ")
@@ -434,6 +467,8 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
         s *= DEFINES_BOOST
     if ctx["unit_re"] is not None and ctx["unit_re"].search(u.norm_text):
         s *= UNIT_BOOST
+    shape = ctx["shape"]
+    shaped = None if shape is None else (shape in u.flags if isinstance(shape, str) else bool(shape.search(u.norm_text)))
     nums = ctx["numbers"]
     if nums:
         found = sum(1 for n in nums if n in terms_)
@@ -446,7 +481,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
     prior = KIND_PRIOR.get(u.kind)
     if prior:
         s *= prior
-    return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov, missing_rare)
+    return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov, missing_rare, shaped)
 
 
 DOC_BOOST = 1.15

@@ -214,3 +214,31 @@ def test_policy_nickname_finds_its_project(engine):
     assert answer.kind == "answer"
     assert answer.source.endswith("fao_action_plan_2568.txt")
     assert "5,500,000" in answer.body
+
+
+def test_an_answer_must_hold_the_quantity_asked():
+    """"กี่เมือง" answered by a passage that states no number of cities is not sure."""
+    from knowledge.search import answer_shape
+    from knowledge.text.normalize import normalize, strip_tones
+
+    def passage(text):
+        return strip_tones(normalize(text)).replace(" ", "")
+
+    assert answer_shape(normalize("ขั้นตอนการยืมเงิน")) is None
+    assert answer_shape(normalize("ฝึกอบรม สำรวจความต้องการใช้เวลากี่วัน")) == "duration"
+    assert answer_shape(normalize("งบรวมทั้งหมดกี่บาท")) == "money"
+    cities = answer_shape(normalize("กทม. มีเมืองพี่เมืองน้องกี่เมือง"))
+    assert cities.search(passage("กับ ๓๖ เมือง และ ๑ มณฑล")) and not cities.search(passage("เมืองพี่เมืองน้อง"))
+    assert answer_shape(normalize("เสนอราคาได้กี่ครั้ง")).search(passage("เสนอราคาได้ครั้งเดียว"))
+
+
+def test_shapeless_top_passage_is_not_confident(engine):
+    from dataclasses import replace
+
+    from knowledge.engine import is_confident
+    from knowledge.search import analyse, score
+
+    ranked = score(engine.index, analyse(engine.index, "เงินยืม คืนกี่วัน"), top=3)
+    assert ranked[0].shaped is True and is_confident(ranked)
+    # the same passage, had it stated no length of time, would not be a sure answer
+    assert not is_confident([replace(ranked[0], shaped=False), *ranked[1:]])

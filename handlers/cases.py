@@ -20,6 +20,7 @@ from bot import records
 from bot.clock import at_bangkok, bangkok, thai_date, thai_datetime, today
 from bot.db.models import Case, Officer
 from bot.officers import HOW_TO_REGISTER, by_line_id, find_by_name, register
+from handlers import advances, visits
 from handlers.context import Context
 from handlers.extract.dates import RECEIVED_RE, DateMention, find_dates, find_times
 from handlers.extract.fields import MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
@@ -727,7 +728,13 @@ def register_officer(ev: Incoming, ctx: Context) -> list[Reply]:
     return text_reply(message)
 
 
+def _not_another_command(ev: Incoming, ctx: Context) -> bool:
+    """The rich menu's "เงินยืมค้าง" or "การเยือน" typed while a draft waits for an
+    answer is that command (the topics come after this one); the draft stays open."""
+    return not any(route.matches(ev, ctx) for topic in (advances.router, visits.router) for route in topic.routes)
+
+
 # Last, so that a command typed in the middle of a draft is still a command.
-router.message(in_conversation(TOPIC))(answer)
+router.message(in_conversation(TOPIC), _not_another_command)(answer)
 
 __all__ = ["router"]

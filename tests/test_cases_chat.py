@@ -442,3 +442,21 @@ def test_a_receipt_date_still_ahead_is_asked_back(app, officers, say):
     assert "ยังไม่ถึง" in refused[0].text and "ยังไม่ได้อัปเดต" in refused[0].text
     with app.sessions() as session:
         assert session.scalar(select(Advance)).received_on == date(2025, 12, 3)
+
+
+def test_a_menu_command_in_the_middle_of_a_draft_is_that_command(app, officers, say):
+    say("ยืมเงิน 1.2 แสนบาท ค่าเดินทางไปปารีส", now=LATER)
+    listing = say("เงินยืมค้าง", now=LATER)
+    assert "ไม่เข้าใจวันที่" not in listing[0].text
+    visits = say("การเยือน", now=LATER)
+    assert "ไม่เข้าใจวันที่" not in visits[0].text
+    answered = say("วานนี้", now=LATER)  # the draft is still open and takes the answer
+    values = {f.label: f.value for f in answered[0].cards[0].fields}
+    assert values["วันที่รับเงิน"] == "4 ธ.ค. 2568"
+
+
+def test_the_word_before_a_date_leaves_the_title_with_it(app, officers, say):
+    replies = say("แจ้งเรื่อง คณะผู้แทนจากกรุงฮานอยเข้าเยี่ยมคารวะผู้ว่าฯ วันที่ 8 ธ.ค. เวลา 10.30 น. 15 คน", now=NOW)
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["เรื่อง"] == "คณะผู้แทนจากกรุงฮานอยเข้าเยี่ยมคารวะผู้ว่าฯ 15 คน"
+    assert values["วันที่"] == "8 ธ.ค. 2568 10.30 น."

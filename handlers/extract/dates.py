@@ -116,7 +116,7 @@ _RELATIVE_RE = re.compile(
             r"(?P<today>วันนี้|today)",
             r"(?P<dayafter>มะรืน(?:นี้)?|day after tomorrow)",
             r"(?P<tomorrow>พรุ่งนี้|พรุ้งนี้|tomorrow)",
-            r"(?P<yesterday>เมื่อวาน(?:นี้)?|yesterday)",
+            r"(?P<yesterday>เมื่อวาน(?:นี้)?|วานนี้|yesterday)",
             rf"อีก\s*(?P<n>\d{{1,3}}|{_NUMWORD})\s*(?P<unit>วัน|สัปดาห์|อาทิตย์|เดือน)",
             rf"(?:วัน)?(?P<weekday>{_WEEKDAY_ALT})(?:\s*(?P<which>หน้า|นี้|ที่จะถึง))?(?!\s*ที่\s*\d)",
             r"(?P<nextweek>สัปดาห์หน้า|อาทิตย์หน้า|next week)",

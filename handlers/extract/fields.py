@@ -168,6 +168,9 @@ def _programme(text: str) -> list[tuple[str, str]]:
     return found
 
 
+_LEAD_IN_RE = re.compile(r"(?:(?:ใน|เมื่อ)\s*)?(?:วันที่|เมื่อ)\s*$")
+
+
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + " " + text[end:]
@@ -194,7 +197,8 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
                 result.problems.append(("received", mention.reason))
                 result.options = result.options or list(mention.candidates)
             continue
-        cut_spans.append(mention.text_span)
+        lead_in = _LEAD_IN_RE.search(before)  # "วันที่ 8 ธ.ค.": the word goes with the date
+        cut_spans.append((lead_in.start() if lead_in else mention.text_span[0], mention.text_span[1]))
         event_dates.append(mention)
     if event_dates:
         first = event_dates[0]

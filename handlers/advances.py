@@ -13,7 +13,7 @@ from bot.records import normalise_ref, unit_case
 from handlers.extract.numbers import format_baht
 from handlers.context import Context
 from handlers.incoming import Incoming
-from handlers.replies import Card, Reply, text_reply
+from handlers.replies import Action, Card, Reply, text_reply
 from handlers.router import Router, registered, text_is, text_matches
 from scheduler import advances as adv_rules
 from scheduler import checklist, rules
@@ -75,7 +75,13 @@ def clear_by_text(ev: Incoming, ctx: Context) -> list[Reply]:
     assert officer is not None
     ref = normalise_ref(ev.text)
     if ref is None:
-        return text_reply(REF_HINT)
+        # no number typed: the officer's own open advances, one tap each
+        own = adv_rules.open_advances(ctx.session, borrower_id=officer.id, unit=officer.unit)
+        if not own:
+            return text_reply(REF_HINT)
+        quick = [Action(case.ref, text=f"คืนเงินยืมแล้ว {case.ref}") for case, _adv in own[:13]]
+        lines = [f"{case.ref} {format_baht(adv.amount)} ({thai_date(adv.due_on)})" for case, adv in own[:13]]
+        return text_reply("\n".join(["คืนเงินยืมรายการไหนคะ กดเลือกได้เลยค่ะ", *lines]), *quick)
     return _clear(ev, ctx, _find_case(ctx, officer, ref=ref))
 
 

@@ -57,7 +57,11 @@ def show(ev: Incoming, ctx: Context) -> list[Reply]:
     case = unit_case(ctx.session, officer, ref=ref) if ref else _latest_with_checklist(ctx, officer)
     if case is None:
         return text_reply("ไม่พบเช็กลิสต์ค่ะ กรุณาระบุเลขเรื่อง เช่น “เช็กลิสต์ V-2569-0001” นะคะ")
-    return [checklist.checklist_reply(ctx.session, case, ctx.now)]
+    shown = checklist.checklist_reply(ctx.session, case, ctx.now)
+    if case.status == "open" and not checklist.items_of(ctx.session, case.id):
+        # none yet: offer the manual's procedures again, one tap from a checklist
+        return [shown, *checklist.offer(ctx.session, case, visits.visit_of(ctx.session, case.id))]
+    return [shown]
 
 
 def _latest_with_checklist(ctx: Context, officer: Officer) -> Case | None:

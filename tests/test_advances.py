@@ -243,3 +243,13 @@ def test_a_ladder_row_caught_mid_send_by_a_new_receipt_date(app, officers, say):
         assert kept.status == "pending"  # 30 Dec is a ladder day of both due dates: the same row
         rendered = render_due(s, kept, bkk(2025, 12, 30, 9), app.settings)
         assert "อีก 8 วัน" in rendered.replies[0].text
+
+
+def test_cleared_without_a_number_offers_the_officers_own_advances(app, officers, say):
+    log_advance(say, bkk(2025, 12, 4, 10))
+    replies = say("คืนเงินยืมแล้ว", now=bkk(2025, 12, 20, 10))
+    assert "รายการไหน" in replies[0].text and "20,000 บาท" in replies[0].text
+    (tap,) = replies[0].quick
+    assert tap.label == "A-2569-0001" and tap.text == "คืนเงินยืมแล้ว A-2569-0001"
+    assert "คืนเรียบร้อย" in say(tap.text, now=bkk(2025, 12, 20, 10))[0].text
+    assert "A-2569" in say("คืนเงินยืมแล้ว", now=bkk(2025, 12, 20, 10))[0].text  # none left: the hint

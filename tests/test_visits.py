@@ -156,3 +156,11 @@ async def test_the_visits_button_lists_what_is_coming(app, groups, say):
     assert reply.cards and "ค่ะ" in reply.text
     assert "V-2569-0001" not in say("การเยือน", user=OTHER_UNIT_ID, now=bkk(2026, 3, 3, 9))[0].text
     assert "V-2569-0001" not in say("การเยือน", now=bkk(2026, 3, 21, 9))[0].text  # over: not coming
+
+
+def test_a_visit_without_a_checklist_is_offered_one_again(app, officers, say):
+    log_visit(say)
+    replies = say("เช็กลิสต์ V-2569-0001", now=bkk(2026, 3, 3, 9))
+    assert "ยังไม่มีเช็กลิสต์" in replies[0].text
+    offer = replies[1].cards[0]
+    assert offer.buttons and all(b.data and "ck_make" in b.data for b in offer.buttons)

@@ -92,7 +92,7 @@ def _truncate(text: str, limit: int = MAX_BODY) -> str:
         if i > limit * 0.6:
             cut = cut[:i]
             break
-    return cut.rstrip(" ·;,-(") + "…"
+    return cut.rstrip(" ·;,-–(/") + "…"
 
 
 GREETING_REPLIES = [
@@ -201,6 +201,7 @@ def tidy(text: str) -> str:
     t = re.sub(r"^[\s\-–]+", "", t, flags=re.M)
     t = re.sub(r"[ \u00a0]{2,}", " ", t)
     t = re.sub(r"\n{2,}", "\n", t)
+    t = re.sub(r"(?m)^(\S.{3,}?)(?:\s+\1)+$", r"\1", t)  # "7-15 วันทำการ 7-15 วันทำการ" once
     # a merged table cell repeats across columns: "ระดับที่ 5 · ระดับที่ 5" once
     t = "\n".join(" · ".join(c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1])
                   for cells in ([c.strip() for c in line.split(" · ")] for line in t.split("\n")))
@@ -232,7 +233,7 @@ def shorten(text: str, limit: int) -> str:
     best = max(cut.rfind(sep) for sep in (" ", ";", "\n", ","))
     if best > limit * 0.5:
         cut = cut[:best]
-    return cut.rstrip(" ;,·-(") + "…"
+    return cut.rstrip(" ;,·-–(/") + "…"
 
 
 def short_title(title: str, limit: int = 70) -> str:
@@ -421,7 +422,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             regs = section.text
         items = _bullets(regs) if regs else []
         if items:
-            lines = [f"• {shorten(x, 150)}" for x in items[:8]]
+            lines = [f"• {shorten(x, 220)}" for x in items[:8]]
             return "\n".join([f"ระเบียบ/กฎหมายที่เกี่ยวข้องกับ{short_title(title)} มีดังนี้ค่ะ", *lines]), []
 
     if "budget" in intents:
@@ -439,7 +440,10 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
         if step.responsible:
             extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
-        return first + ("\n" + " · ".join(extra) if extra else ""), []
+        body = first + ("\n" + " · ".join(extra) if extra else "")
+        if "forms" in intents and not step.forms and not _FORM_TONELESS.search(strip_tones(step.text)):
+            body = MISSING_FORMS + "\n" + body  # do not pass a step off as its list of documents
+        return body, []
     if steps and (not text or section.kind == "steps"):
         # the asked cell is not in this table: say so, then show the steps to look in
         missing = {"forms": "รายการเอกสาร", "role": "ผู้รับผิดชอบ", "duration": "ระยะเวลา"}
@@ -471,7 +475,25 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             return shorten(_polite(f"คู่มือระบุไว้ว่า {lead}") + "\n" + body, MAX_BODY), []
     if "definition" in intents and len(body) <= MAX_BODY and re.search(r"[\u0e01-\u0e4e)]$", body):
         return _polite(body), []
+    if "role" in intents and not _PERSON_TONELESS.search(strip_tones(body)):
+        return shorten(MISSING_ROLE + "\n" + body, MAX_BODY), []  # the passage names no one: say so first
+    if "forms" in intents and not _FORM_TONELESS.search(strip_tones(body)):
+        return shorten(MISSING_FORMS + "\n" + body, MAX_BODY), []
     return shorten(body, MAX_BODY), []
+
+
+MISSING_ROLE = "ยังไม่พบชื่อผู้รับผิดชอบที่ระบุไว้ตรง ๆ ในคู่มือค่ะ ข้อความที่ใกล้ที่สุดคือ"
+MISSING_FORMS = "ยังไม่พบรายการเอกสารที่ระบุไว้ตรง ๆ ในคู่มือค่ะ ข้อความที่ใกล้ที่สุดคือ"
+# a person or a unit, matched tone-insensitively (ลงนาม/อนุมัติ are acts, not who does them)
+_PERSON_TONELESS = re.compile(r"ผู(?!ประกอบการ)|หัวหนา|นัก|เจาหนาที|เจาพนักงาน|จพง|ปลัด|ผอ\.|ผว\.|คณะกรรมการ|คณะทำงาน|ฝาย|กอง|สำนัก|สำนักงาน|รับผิดชอบ")
+
+# a table's header row read as a row ("ตัววัดผลหลัก (Key Result : KR)" / "ค่าเป้าหมาย (Target)"): no answer
+_HEADER_WORDS = re.compile(r"ค่าเป้าหมาย|ตัวชี้วัด|ตัววัดผล|Target|Key Result|หน่วยนับ|ผลการดำเนินงาน|ลำดับ|ระดับหน่วยงาน")
+
+
+def _header_only(body: str) -> bool:
+    lines = [re.sub(r"\([^()]*\)", "", ln).strip() for ln in body.split("\n") if ln.strip()]
+    return bool(lines) and all(":" not in ln and not re.search(r"\d", ln) and _HEADER_WORDS.search(ln) for ln in lines)
 
 
 # what a question asks for -> the row labels that hold it (matched tone-insensitively)
@@ -500,6 +522,11 @@ def _field_answer(body: str, raw: str) -> tuple[str, str] | None:
     return None
 
 
+# "ร้อยละการเบิกจ่ายงบประมาณ เป้าหมายเท่าไหร่": a KPI's target/weight/score, not an amount of money
+_ASKS_KPI_FIGURE = re.compile(r"เปาหมาย|รอยละ|เปอ\S?รเซ\S?น|นำหนัก|คะแนน|ตัวชีวัด|kpi", re.I)
+# a day of a date ("ถึง 30 กันยายน 2564") is not a figure
+_MONTH = (r"ม\.?ค\.|ก\.?พ\.|มี\.?ค\.|เม\.?ย\.|พ\.?ค\.|มิ\.?ย\.|ก\.?ค\.|ส\.?ค\.|ก\.?ย\.|ต\.?ค\.|พ\.?ย\.|ธ\.?ค\.|มกรา|กุมภา|มีนา|"
+          r"เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา")
 _ASKS_NUMBER = re.compile(r"กี่|เท่าไ|เท่าใด|ร้อยละ|จำนวน|เป้าหมาย|เปาหมาย")
 _VALUE_WORDS = [strip_tones(w) for w in ("ค่าเป้าหมาย", "เป้าหมาย", "งบประมาณ", "น้ำหนัก", "ร้อยละ", "จำนวน")]
 
@@ -515,7 +542,7 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
             if word not in toneless:
                 continue
             loose = "".join(re.escape(c) + "[\u0e48-\u0e4b]?" for c in word)
-            hit = re.search(loose + r"[^\n:;()]{0,12}?(?<![\d,.])(?!25\d\d)\d[\d,.]*(?:\s*(?:ครั้ง|คน|เมือง|โครงการ|กิจกรรม|ล้านบาท|บาท|วัน|เดือน|แห่ง|ฉบับ|เรื่อง|ประเทศ|%|ระดับ))?", text)
+            hit = re.search(loose + r"[^\n:;()]{0,12}?(?<![\d,.])(?!25\d\d)\d[\d,.]*(?:[ \t]*(?:ครั้ง|คน|เมือง|โครงการ|กิจกรรม|ล้านบาท|บาท|วัน|เดือน|แห่ง|ฉบับ|เรื่อง|ประเทศ|%|ระดับ))?(?![\d,.]|[ \t]*(?:" + _MONTH + "))", text)
             if hit:
                 start = max(text.rfind(" ", 0, hit.start()), text.rfind("\n", 0, hit.start()), text.rfind(":", 0, hit.start())) + 1
                 phrase = text[start:hit.end()].strip()
@@ -523,7 +550,7 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
         return None
     unit = m.group(1)
     best, best_score = None, -1
-    for hit in re.finditer(r"(\d[\d,.]*)\s*" + re.escape(unit), text):
+    for hit in re.finditer(r"(\d[\d,.]*)[ \t]*" + re.escape(unit), text):
         start = max(text.rfind(" ", 0, max(hit.start() - 1, 0)), text.rfind("\n", 0, hit.start()),
                     text.rfind(":", 0, hit.start())) + 1
         window = text[max(0, hit.start() - 60):hit.start()]
@@ -572,7 +599,8 @@ def _readable(text: str) -> str:
     """A table row's "label: value" lines stay lines; lone labels ("ตัวชี้วัด") are dropped."""
     lines = [ln.strip() for ln in text.split("\n")]
     lines = [ln for ln in lines if ln and not re.fullmatch(r"[^:\s]{1,20}:?", ln)
-             and not re.fullmatch(r"(?:ลำดับ)?ที่\s*(?:\(\w+\))?\s*:\s*[\d.]+", ln)]  # row numbers say nothing
+             and not re.fullmatch(r"(?:ลำดับ)?ที่\s*(?:\(\w+\))?\s*:\s*[\d.]+", ln)  # row numbers say nothing
+             and not re.fullmatch(r"[^:\n]{1,40}:\s*[-–]?", ln)]  # a label with no value ("ผลการดำเนินงาน :")
     return "\n".join(lines)
 
 
@@ -649,8 +677,14 @@ def build_answer(engine, query: str) -> Answer:
     if not ranked:
         return Answer(query=query, kind="unsure", body=UNSURE_NONE, took_ms=ms())
     suggestions = _suggestions(engine, ranked)
-    if len(suggestions) < 3:
+    if len(suggestions) < 4:
         suggestions = _suggestions(engine, score(engine.index, q, top=30))
+    near = 0
+    while len(suggestions) < 4 and near < len(suggestions):  # too few topics matched: add those nearest them
+        seen = {s.title for s in suggestions}
+        found = _suggestions(engine, score(engine.index, analyse(engine.index, suggestions[near].title), top=80))
+        suggestions += [s for s in found if s.title not in seen][:4 - len(suggestions)]
+        near += 1
     top = ranked[0]
     section = engine.section(top.unit.sid)
     from knowledge.search import detect_intents
@@ -664,12 +698,12 @@ def build_answer(engine, query: str) -> Answer:
     owner, steps = _owner_steps(engine, section)
     title = clean_title(owner.title if owner else section.title.split(" – ")[0])
     if "budget" in q.intents and not ({"steps", "duration", "role", "forms", "framework"} & q.intents) \
-            and not _MONEY.search(tidy(section.text or "")):
+            and not _ASKS_KPI_FIGURE.search(strip_tones(query)) and not _MONEY.search(tidy(section.text or "")):
         # an amount was asked and this passage has none: say so rather than answer beside the point
         return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(),
                       body=unsure_body(suggestions, "ยังไม่พบตัวเลขงบประมาณของเรื่องนี้ในคู่มือที่แน่ใจได้นะคะ"))
     body, out_steps = _body_for(engine, section, owner, steps, q.intents, q)
-    if not body.strip():  # a heading without text answers nothing
+    if not body.strip() or (section.kind == "table_row" and _header_only(body)):  # a heading answers nothing
         return Answer(query=query, kind="unsure", body=unsure_body(suggestions), suggestions=suggestions[:3], took_ms=ms())
     return Answer(
         query=query, kind="answer", title=title, body=_truncate(body), steps=out_steps,

@@ -286,3 +286,51 @@ def test_who_approves_quotes_the_step_naming_them(engine):
     if ans.kind == "answer" and "/step/" in (ans.section_id or ""):
         first = ans.body.splitlines()[0]
         assert "ยกร่าง" in first and not first.startswith("ผู้รับผิดชอบคือ")
+
+
+def test_a_target_figure_stays_on_its_line(engine):
+    ans = engine.answer("ตัวชี้วัดร้อยละความสำเร็จ เป้าหมายเท่าไร")
+    first = ans.body.splitlines()[0]
+    assert "ร้อยละ" in first and first.endswith("ค่ะ") and ans.body.splitlines()[1] != "โครงการค่ะ"
+
+
+def test_a_kpi_question_naming_the_budget_is_not_an_amount_question(engine):
+    for question in ("ร้อยละการเบิกจ่ายงบประมาณ เป้าหมายเท่าไหร่", "น้ำหนักตัวชี้วัด เบิกจ่ายงบ"):
+        ans = engine.answer(question)
+        assert "ยังไม่พบตัวเลขงบประมาณ" not in ans.body, question
+    # the day of a date is not a target: "งบประมาณถึง 30 (กันยายน)"
+    assert "ถึง 30 ค่ะ" not in engine.answer("ร้อยละการเบิกจ่ายงบประมาณ เป้าหมายเท่าไหร่").body
+
+
+def test_labels_without_values_and_header_rows_are_not_shown(engine):
+    ans = engine.answer("ผลการดำเนินงานตัวชี้วัดปี 64 ได้คะแนนเท่าไร")
+    assert not any(re.fullmatch(r"[^:]{1,40}:\s*", ln) for ln in ans.body.splitlines())
+    okr = engine.answer("OKR ปี 2568 มีอะไรบ้าง")  # its top passage is the table's header row
+    assert okr.kind == "unsure" or "ตัววัดผลหลัก (Key Result : KR)\nค่าเป้าหมาย" not in okr.body
+
+
+def test_unsure_always_offers_three_topics_when_few_match(engine):
+    ans = engine.answer("โครงการ Sister Cities Week ใช้งบประมาณเท่าไหร่")
+    assert ans.kind == "unsure" and len(ans.suggestions) == 3
+    assert len({s.title for s in ans.suggestions}) == 3 and "3 เรื่อง" in ans.body
+
+
+def test_who_or_which_documents_not_in_the_passage_is_said_first(engine):
+    who = engine.answer("ใครเป็นคนลงนาม MOU")
+    if who.kind == "answer" and "ผู้" not in who.body and "นักวิเทศ" not in who.body:
+        assert who.body.startswith("ยังไม่พบชื่อผู้รับผิดชอบ")
+    docs = engine.answer("เงินยืม ต้องใช้เอกสารอะไรบ้าง")
+    if docs.kind == "answer" and docs.steps == [] and "เอกสาร" not in docs.body.split("\n", 1)[-1]:
+        assert docs.body.startswith("ยังไม่พบรายการเอกสาร")
+
+
+def test_cells_printed_twice_and_cut_titles_read_cleanly():
+    from knowledge.answer import shorten, tidy
+
+    assert tidy("๗-๑๕ วัน ทำการ ๗-๑๕ วัน ทำการ") == "7-15 วันทำการ"
+    assert not shorten("การซื้อหรือจ้างโดยวิธีประกาศเชิญชวนทั่วไป – วิธีประกวดราคาอิเล็กทรอนิกส์ (e-bidding)", 50).endswith("–…")
+    assert "พ.ศ.…" not in engine_regs()
+
+
+def engine_regs() -> str:
+    return get_engine().answer("ระเบียบที่เกี่ยวข้องกับเงินยืม").body

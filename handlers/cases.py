@@ -203,8 +203,9 @@ def _next_step(ev: Incoming, ctx: Context, draft: dict[str, Any], state=None, sh
     problems = draft.get("problems") or []
     missing = _missing(draft)
     if problems:
-        field_name, question = problems[0]
-        step, quick = f"ask:{field_name}", says(*draft.get("options", []))[:13]
+        field_name, reason = problems[0]
+        options = draft.get("options", [])
+        step, question, quick = f"ask:{field_name}", _ask_again(reason, options), says(*options)[:13]
     elif missing:
         field_name = missing[0]
         step, question = f"ask:{field_name}", QUESTIONS[field_name]
@@ -379,6 +380,12 @@ def _set_kind(draft: dict[str, Any], kind: str) -> None:
             draft["amount"] = str(amounts[0].value.quantize(Decimal("0.01")))
 
 
+def _ask_again(reason: str, options: list[str]) -> str:
+    """A date that cannot be taken: its reason asks back when there are readings to
+    tap ("หมายถึงวันไหนคะ"); a plain "ไม่มีวันที่ 30 ก.พ." gets the question added."""
+    return reason if options else f"{reason} กรุณาพิมพ์วันที่อีกครั้งนะคะ"
+
+
 def _read_date(answer: str, ctx: Context, past: bool = False) -> tuple[date | None, time | None, str | None, list[str]]:
     """(day, clock, problem, options) from an answer to a date question (`past`: to
     "ได้รับเงินยืมวันไหนคะ", where "วันที่ 20" is the most recent 20th)."""
@@ -387,7 +394,8 @@ def _read_date(answer: str, ctx: Context, past: bool = False) -> tuple[date | No
         return None, None, "ขออภัยค่ะ ไม่เข้าใจวันที่ กรุณาพิมพ์อีกครั้ง เช่น 15 ม.ค. 69 หรือ พรุ่งนี้", []
     first = mentions[0]
     if not first.ok:
-        return None, None, first.reason, [thai_date(c) for c in first.candidates]
+        options = [thai_date(c) for c in first.candidates]
+        return None, None, _ask_again(first.reason, options), options
     return first.day, first.time, None, []
 
 
@@ -482,9 +490,8 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
     if mentions and mentions[0].reason:
         # a date that cannot be taken (31 พ.ย., a receipt still ahead): ask back with its
         # readings; the card stays as it was until one is chosen
-        first = mentions[0]
-        ask = first.reason if first.candidates else f"{first.reason} กรุณาพิมพ์วันที่อีกครั้งนะคะ"
-        return [Reply(text=ask, quick=says(*(thai_date(c) for c in first.candidates)))]
+        options = [thai_date(c) for c in mentions[0].candidates]
+        return [Reply(text=_ask_again(mentions[0].reason, options), quick=says(*options))]
     if draft["kind"] == "advance" and (amount := _read_amount(text)) is not None:
         draft["amount"] = str(amount)
         return _next_step(ev, ctx, draft, state)

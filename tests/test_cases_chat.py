@@ -460,3 +460,18 @@ def test_the_word_before_a_date_leaves_the_title_with_it(app, officers, say):
     values = {f.label: f.value for f in replies[0].cards[0].fields}
     assert values["เรื่อง"] == "คณะผู้แทนจากกรุงฮานอยเข้าเยี่ยมคารวะผู้ว่าฯ 15 คน"
     assert values["วันที่"] == "8 ธ.ค. 2568 10.30 น."
+
+
+def test_a_day_the_month_never_has_is_asked_again_not_just_refused(app, officers, say):
+    replies = say("บันทึกเรื่อง พิธีลงนาม MOU กับกรุงโซล 30 ก.พ. 70", now=NOW)
+    assert "ไม่มีวันที่ 30 ก.พ. 2570" in replies[-1].text and "อีกครั้ง" in replies[-1].text
+    again = say("31 เม.ย. 70", now=NOW)
+    assert "ไม่มีวันที่" in again[-1].text and "อีกครั้ง" in again[-1].text
+    fixed = say("28 ก.พ. 70", now=NOW)
+    assert {f.label: f.value for f in fixed[0].cards[0].fields}["วันที่"] == "28 ก.พ. 2570"
+
+
+def test_a_deadline_word_goes_with_its_date_not_the_title(app, officers, say):
+    replies = say("บันทึกเรื่อง งานแปลเอกสารภาษาอังกฤษ 12 หน้า ส่งภายใน 5 ธ.ค.", now=NOW)
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["เรื่อง"] == "งานแปลเอกสารภาษาอังกฤษ 12 หน้า" and values["กำหนดส่ง"] == "5 ธ.ค. 2568"

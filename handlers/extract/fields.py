@@ -168,7 +168,11 @@ def _programme(text: str) -> list[tuple[str, str]]:
     return found
 
 
-_LEAD_IN_RE = re.compile(r"(?:(?:ใน|เมื่อ)\s*)?(?:วันที่|เมื่อ)\s*$")
+_LEAD_IN_RE = re.compile(
+    r"(?:(?:ใน|เมื่อ)\s*)?(?:วันที่|เมื่อ)\s*$"
+    r"|(?:(?:กำหนด)?ส่ง(?:งาน)?\s*)(?:ภายใน|ก่อน)?\s*(?:วันที่)?\s*$"  # a deadline: "ส่งภายใน 5 ธ.ค."
+    r"|(?:ภายใน|ก่อน)\s*(?:วันที่)?\s*$"
+)
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:

@@ -253,3 +253,11 @@ def test_cleared_without_a_number_offers_the_officers_own_advances(app, officers
     assert tap.label == "A-2569-0001" and tap.text == "คืนเงินยืมแล้ว A-2569-0001"
     assert "คืนเรียบร้อย" in say(tap.text, now=bkk(2025, 12, 20, 10))[0].text
     assert "A-2569" in say("คืนเงินยืมแล้ว", now=bkk(2025, 12, 20, 10))[0].text  # none left: the hint
+
+
+def test_reminder_days_are_written_the_way_people_write_them():
+    from scheduler.advances import thai_days
+
+    assert thai_days([date(2026, 11, 24), date(2026, 11, 27), date(2026, 11, 30), date(2026, 12, 1)]) == "24, 27, 30 พ.ย. และ 1 ธ.ค. 2569"
+    assert thai_days([date(2026, 12, 28), date(2027, 1, 4)]) == "28 ธ.ค. 2569 และ 4 ม.ค. 2570"
+    assert thai_days([date(2026, 12, 21)]) == "21 ธ.ค. 2569"

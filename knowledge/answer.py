@@ -309,6 +309,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
 
     text = tidy(section.text) if section.text else ""
     q_terms = [t for t in q.content if len(t) > 1]
+    raw_q = getattr(q, "raw", "") or ""
     step = _step_of(section)
     title = clean_title(owner.title if owner else section.title)
     total = len(steps)
@@ -441,7 +442,8 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         if step.responsible:
             extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
         body = first + ("\n" + " · ".join(extra) if extra else "")
-        if "forms" in intents and not step.forms and not _FORM_TONELESS.search(strip_tones(step.text)):
+        if "forms" in intents and _NAMES_DOCUMENTS.search(raw_q) and not step.forms \
+                and not _FORM_TONELESS.search(strip_tones(step.text)):
             body = MISSING_FORMS + "\n" + body  # do not pass a step off as its list of documents
         return body, []
     if steps and (not text or section.kind == "steps"):
@@ -477,12 +479,14 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         return _polite(body), []
     if "role" in intents and not _PERSON_TONELESS.search(strip_tones(body)):
         return shorten(MISSING_ROLE + "\n" + body, MAX_BODY), []  # the passage names no one: say so first
-    if "forms" in intents and not _FORM_TONELESS.search(strip_tones(body)):
+    if "forms" in intents and _NAMES_DOCUMENTS.search(raw_q) and not _FORM_TONELESS.search(strip_tones(body)):
         return shorten(MISSING_FORMS + "\n" + body, MAX_BODY), []
     return shorten(body, MAX_BODY), []
 
 
 MISSING_ROLE = "ยังไม่พบชื่อผู้รับผิดชอบที่ระบุไว้ตรง ๆ ในคู่มือค่ะ ข้อความที่ใกล้ที่สุดคือ"
+# "เอกสารอะไรบ้าง", not "ต้องเตรียมอะไรบ้าง": only then is a missing list of documents worth saying
+_NAMES_DOCUMENTS = re.compile(r"เอกสาร|แบบฟอร์ม|ฟอร์ม|หลักฐาน|form", re.I)
 MISSING_FORMS = "ยังไม่พบรายการเอกสารที่ระบุไว้ตรง ๆ ในคู่มือค่ะ ข้อความที่ใกล้ที่สุดคือ"
 # a person or a unit, matched tone-insensitively (ลงนาม/อนุมัติ are acts, not who does them)
 _PERSON_TONELESS = re.compile(r"ผู(?!ประกอบการ)|หัวหนา|นัก|เจาหนาที|เจาพนักงาน|จพง|ปลัด|ผอ\.|ผว\.|คณะกรรมการ|คณะทำงาน|ฝาย|กอง|สำนัก|สำนักงาน|รับผิดชอบ")
@@ -611,6 +615,19 @@ _ROLE_TONELESS = re.compile(r"ผูรับผิดชอบ|ผูอำน�
 _FORM_TONELESS = re.compile(r"แบบ|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ|หนังสือ")
 
 
+def _picked_step(section: Section, steps: list[Step], q, body: str) -> Step | None:
+    """The one row of a whole table of steps the answer is about (None when it lists them)."""
+    if section.kind not in {"steps", "procedure", "flowchart"} or _step_of(section) is not None or not steps:
+        return None
+    step = _pick_step(steps, q.intents, [t for t in q.content if len(t) > 1])
+    if step is None or step.span is None or not step.span.first or f"ขั้นตอนที่ {step.no}" not in body:
+        return None
+    spans = section.spans or []
+    if spans and step.span.source != spans[0].source:
+        return None
+    return step
+
+
 def section_answer(engine, section: Section) -> Answer:
     """The answer for one section someone chose (a suggested topic): its steps when it is a
     procedure, else its text made readable; cited like any answer."""
@@ -703,12 +720,18 @@ def build_answer(engine, query: str) -> Answer:
         return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(),
                       body=unsure_body(suggestions, "ยังไม่พบตัวเลขงบประมาณของเรื่องนี้ในคู่มือที่แน่ใจได้นะคะ"))
     body, out_steps = _body_for(engine, section, owner, steps, q.intents, q)
+    lines, cite = top.unit.lines, citation(engine, section, top.unit.lines)
+    picked = _picked_step(section, steps, q, body)
+    if picked is not None:  # the answer quotes one row of the table: cite that row, not the whole table
+        lines = (picked.span.first, picked.span.last)
+        doc = engine.document(section.doc)
+        span = f"บรรทัด {lines[0]}" if lines[0] == lines[1] else f"บรรทัด {lines[0]}–{lines[1]}"
+        cite = f"{doc.short_title if doc else section.doc} · {shorten(title, 70)} – ขั้นตอนที่ {picked.no} · {span}"
     if not body.strip() or (section.kind == "table_row" and _header_only(body)):  # a heading answers nothing
         return Answer(query=query, kind="unsure", body=unsure_body(suggestions), suggestions=suggestions[:3], took_ms=ms())
     return Answer(
         query=query, kind="answer", title=title, body=_truncate(body), steps=out_steps,
-        total_steps=len(steps), citation=citation(engine, section, top.unit.lines),
-        section_id=section.id, key=section.key, source=top.unit.source, lines=top.unit.lines,
+        total_steps=len(steps), citation=cite, section_id=section.id, key=section.key, source=top.unit.source, lines=lines,
         suggestions=[s for s in suggestions if s.title != title][:3],
         took_ms=ms(),
     )

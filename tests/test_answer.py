@@ -334,3 +334,16 @@ def test_cells_printed_twice_and_cut_titles_read_cleanly():
 
 def engine_regs() -> str:
     return get_engine().answer("ระเบียบที่เกี่ยวข้องกับเงินยืม").body
+
+
+def test_a_step_picked_from_a_table_is_cited_by_its_own_line(engine):
+    ans = engine.answer("คำกล่าวภาษาอังกฤษ ใครตรวจ")
+    m = re.search(r"ขั้นตอนที่ (\d+)", ans.body)
+    if ans.kind == "answer" and m and not ans.steps:
+        assert f"ขั้นตอนที่ {m.group(1)} ·" in ans.citation
+        assert ans.lines[0] <= ans.lines[1] and ans.lines[1] - ans.lines[0] < 5
+
+
+def test_a_missing_list_of_documents_is_said_only_when_documents_are_asked(engine):
+    ans = engine.answer("รับคณะดูงาน ต้องเตรียมอะไรบ้าง")
+    assert not ans.body.startswith("ยังไม่พบรายการเอกสาร")

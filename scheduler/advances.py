@@ -23,7 +23,7 @@ from bot.settings import Settings
 from handlers.extract.numbers import format_baht
 from handlers.replies import Action, Card, Field, Reply, postback
 from scheduler import rules
-from scheduler.messages import Rendered, admin_targets, case_of, group_targets, officer_target
+from scheduler.messages import Rendered, admin_targets, case_of, group_targets, officer_target, thai_days
 from scheduler.store import CLAIMED, FAILED, SENT, Plan, cancel_pending, plan
 from scheduler.workdays import Calendar
 
@@ -113,20 +113,6 @@ def plan_advance(session: Session, case: Case, change: str, settings: Settings, 
     elif adv.due_on < today(now):
         text = f"เงินยืมนี้เลยกำหนดคืน ({thai_date(adv.due_on)}) แล้วค่ะ จะเตือนทุก {settings.overdue_every_working_days} วันทำการจนกว่าจะคืนนะคะ"
     return [Reply(text=text, cards=[Card(title="กำหนดคืนเงินยืม", body=text, footnote=rules.citation(), header=case.ref)])]
-
-
-def thai_days(days: list[date]) -> str:
-    """Several days the way people write them: "24, 27, 30 พ.ย. และ 1 ธ.ค. 2569"
-    (month and year said once for the days that share them)."""
-    parts = []
-    for day, after in zip(days, [*days[1:], None]):
-        if after is not None and (after.year, after.month) == (day.year, day.month):
-            parts.append(str(day.day))
-        elif after is not None and after.year == day.year:
-            parts.append(thai_date(day).rsplit(" ", 1)[0])
-        else:
-            parts.append(thai_date(day))
-    return " และ ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
 
 
 def snooze(session: Session, case: Case, now: datetime, settings: Settings) -> Reply:

@@ -9,12 +9,13 @@ goes into the message only, never into logs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clock import thai_date
 from bot.db.models import Case, Chat, Officer, Reminder
 from bot.settings import Settings
 from scheduler.store import Plan
@@ -38,6 +39,20 @@ GROUP_FLAG = {
 class Rendered:
     replies: list[Reply]
     follow_ups: list[Plan] = field(default_factory=list)  # planned once this one is sent
+
+
+def thai_days(days: list[date]) -> str:
+    """Several days the way people write them: "24, 27, 30 พ.ย. และ 1 ธ.ค. 2569"
+    (month and year said once for the days that share them)."""
+    parts = []
+    for day, after in zip(days, [*days[1:], None]):
+        if after is not None and (after.year, after.month) == (day.year, day.month):
+            parts.append(str(day.day))
+        elif after is not None and after.year == day.year:
+            parts.append(thai_date(day).rsplit(" ", 1)[0])
+        else:
+            parts.append(thai_date(day))
+    return " และ ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
 
 
 def case_of(session: Session, row: Reminder) -> Case | None:

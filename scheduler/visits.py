@@ -19,7 +19,7 @@ from bot.records import event_when, visit_of
 from bot.settings import Settings
 from handlers.extract.kinds import EVENT_KINDS
 from handlers.replies import Card, Field, Reply
-from scheduler.messages import Rendered, case_of, group_targets
+from scheduler.messages import Rendered, case_of, group_targets, thai_days
 from scheduler.store import Plan, cancel_pending, plan
 
 KINDS = ("visit_logged", "visit_notice", "visit_morning", "visit_changed", "visit_cancelled")
@@ -52,6 +52,8 @@ def plan_visit(session: Session, case: Case, change: str, settings: Settings, no
     if change == "closed" or case.status != "open":
         return []
     first = {"created": "visit_logged", "rescheduled": "visit_changed"}.get(change)
+    notices: set[date] = set()  # the days the groups will hear of it, for the officer
+    morning_too = False
     for t in targets:
         if first:
             plan(session, Plan(first, f"visit:{case.id}:{t}:{first}:{stamp}", t, now, case.id, urgent=urgent and change == "rescheduled", payload={"start": stamp}))
@@ -61,15 +63,21 @@ def plan_visit(session: Session, case: Case, change: str, settings: Settings, no
         for d in settings.visit_notice_days:
             at = at_bangkok(day - timedelta(days=d), settings.reminder_clock)
             if at > now:
+                notices.add(today(at))
                 plan(session, Plan("visit_notice", f"visit:{case.id}:{t}:notice{d}:{stamp}", t, at, case.id, payload={"start": stamp, "days": d}))
         morning = at_bangkok(day, settings.morning_clock)
         if morning > now and morning < start + timedelta(hours=12):
+            morning_too = True
             plan(session, Plan("visit_morning", f"visit:{case.id}:{t}:morning:{stamp}", t, morning, case.id, payload={"start": stamp}))
     if not targets:
         return []
     if change == "rescheduled":
         return [Reply(text="แจ้งกำหนดการใหม่ในกลุ่มแล้ว และปรับการแจ้งเตือนให้แล้วค่ะ")]
-    return [Reply(text=f"จะแจ้งกลุ่มของหน่วยงานล่วงหน้า {', '.join(str(d) for d in settings.visit_notice_days)} วัน และเช้าวันงานนะคะ")] if change == "created" else []
+    if change != "created":
+        return []
+    when = [f"วันที่ {thai_days(sorted(notices))}"] if notices else []
+    when += ["เช้าวันงาน"] if morning_too else []
+    return [Reply(text=f"จะแจ้งกลุ่มของหน่วยงาน{' และ'.join(when)}นะคะ" if when else "จะแจ้งกลุ่มของหน่วยงานให้ทราบนะคะ")]
 
 
 def programme_lines(visit: Visit | None) -> list[str]:

@@ -164,3 +164,12 @@ def test_a_visit_without_a_checklist_is_offered_one_again(app, officers, say):
     assert "ยังไม่มีเช็กลิสต์" in replies[0].text
     offer = replies[1].cards[0]
     assert offer.buttons and all(b.data and "ck_make" in b.data for b in offer.buttons)
+
+
+def test_the_officer_is_told_the_days_the_group_will_hear(app, groups, say):
+    say(VISIT, now=bkk(2026, 3, 2, 10))
+    replies = say("ยืนยัน", now=bkk(2026, 3, 2, 10))
+    assert any("จะแจ้งกลุ่มของหน่วยงานวันที่ 13 และ 19 มี.ค. 2569 และเช้าวันงานนะคะ" == r.text for r in replies)
+    say("บันทึกเรื่อง ท่านทูตญี่ปุ่นเข้าพบผู้ว่าฯ พรุ่งนี้ 10.00 น.", now=bkk(2026, 3, 2, 10))
+    replies = say("ยืนยัน", now=bkk(2026, 3, 2, 10))  # too close for the 7-day notice: not promised
+    assert any("จะแจ้งกลุ่มของหน่วยงานเช้าวันงานนะคะ" == r.text for r in replies)

@@ -71,7 +71,7 @@ def format_step(step: Step) -> str:
     """One whole step on one line (engine.steps_text: one line per step)."""
     extra = []
     if step.duration and step.duration.raw:
-        extra.append(one_line(step.duration.raw))
+        extra.append(duration_text(step.duration.raw))
     if step.responsible:
         extra.append("ผู้รับผิดชอบ " + _people(step.responsible))
     line = f"{step.no}. {one_line(step.text)}"
@@ -176,7 +176,11 @@ def _step_of(section: Section) -> Step | None:
 
 
 def _polite(text: str) -> str:
-    text = text.strip().rstrip(".").rstrip()
+    text = text.strip()
+    # an abbreviation is bare consonants ("สนป.", "ผอ.") or dotted groups ("ผว.กทม.")
+    if re.search(r"(?:^|[\s(/])(?:[\u0e01-\u0e2e]{1,4}\.|(?:[\u0e01-\u0e4e]{1,4}\.){2,})$", text):
+        return text + " ค่ะ"  # "ฝ่ายการคลัง สนป." / "ผว.กทม.": the dot belongs to the abbreviation
+    text = text.rstrip(".").rstrip()
     if text.endswith(("ค่ะ", "คะ", "นะคะ")):
         return text
     return text + ("ค่ะ" if re.search(r"[\u0e01-\u0e4e]$", text) else " ค่ะ")
@@ -215,6 +219,12 @@ def one_line(text: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def duration_text(raw: str) -> str:
+    """A duration cell as one phrase; several times in one cell (one per sub-item) are
+    kept apart: "7 วันทำการ 2 วันทำการ" -> "7 วันทำการ / 2 วันทำการ"."""
+    return re.sub(r"(" + _TIME_UNIT + r")[ ;]+(?=(?:ไม่เกิน|ภายใน|ไม่น้อยกว่า|ประมาณ)?\s*\d)", r"\1 / ", one_line(raw))
+
+
 def _people(text: str) -> str:
     """A responsible cell: each name once ("นักวิเทศสัมพันธ์ นักวิเทศสัมพันธ์" -> once)."""
     out: list[str] = []
@@ -244,7 +254,7 @@ def brief_step(step: Step, limit: int = 110) -> str:
     """One step on one short line, for cards: "3. ตรวจสอบงบประมาณ (2 วันทำการ · เจ้าหน้าที่พัสดุ)"."""
     extra = []
     if step.duration and step.duration.raw:
-        extra.append(shorten(one_line(step.duration.raw), 40))
+        extra.append(shorten(duration_text(step.duration.raw), 40))
     if step.responsible:
         extra.append(shorten(_people(step.responsible), 50))
     line = f"{step.no}. {shorten(one_line(step.text), limit)}"
@@ -279,7 +289,7 @@ def _step_context(step: Step, title: str, total: int, with_duration: bool = True
         line += f": {shorten(text, 160)}"
     extra = []
     if with_duration and step.duration and step.duration.raw:
-        extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
+        extra.append(f"ใช้เวลา {shorten(duration_text(step.duration.raw), 60)}")
     if with_role and step.responsible:
         extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
     return line + (" (" + " · ".join(extra) + ")" if extra else "")
@@ -359,7 +369,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
                 lines = [f"• {shorten(c, 90)}: {d}" for c, d in pairs]
                 tail = f"ผู้รับผิดชอบคือ {_people(step.responsible)}" if step.responsible else ""
                 return "\n".join([head, *lines, *([tail] if tail else [])]), []
-            dur = one_line(step.duration.raw) if step.duration and step.duration.raw else ""
+            dur = duration_text(step.duration.raw) if step.duration and step.duration.raw else ""
             if rule:
                 first = _polite(f"คู่มือกำหนดไว้ว่า {rule}")
                 ctx = _step_context(step, title, total, with_duration=bool(dur) and dur.replace(" ", "") not in rule.replace(" ", ""),
@@ -381,7 +391,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         if timed and not step:
             lines = [f"ระยะเวลาแต่ละขั้นตอนของ{short_title(title)} มีดังนี้ค่ะ"]
             for i, s in enumerate(timed):
-                line = f"• ขั้นตอนที่ {s.no}: {shorten(one_line(s.duration.raw), 40)} ({shorten(one_line(s.text), 60)})"
+                line = f"• ขั้นตอนที่ {s.no}: {shorten(duration_text(s.duration.raw), 40)} ({shorten(one_line(s.text), 60)})"
                 if sum(len(x) + 1 for x in lines) + len(line) > MAX_BODY - 70 and len(timed) - i > 1:
                     lines.append(f"…และอีก {len(timed) - i} ขั้นตอน แตะ \"ดูขั้นตอนทั้งหมด\" นะคะ")
                     break
@@ -401,7 +411,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             first = _polite(f"ตามคู่มือ ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 240)}")
             extra = [f"ผู้ดำเนินการขั้นตอนนี้คือ {shorten(_people(step.responsible), 80)}"]
             if step.duration and step.duration.raw:
-                extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
+                extra.append(f"ใช้เวลา {shorten(duration_text(step.duration.raw), 60)}")
             return first + "\n" + " · ".join(extra), []
         if step is not None and getattr(step, field_):
             first = _polite(first_fmt.format(shorten(one_line(getattr(step, field_)), 200)))
@@ -438,7 +448,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 260)}")
         extra = []
         if step.duration and step.duration.raw:
-            extra.append(f"ใช้เวลา {shorten(one_line(step.duration.raw), 60)}")
+            extra.append(f"ใช้เวลา {shorten(duration_text(step.duration.raw), 60)}")
         if step.responsible:
             extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
         body = first + ("\n" + " · ".join(extra) if extra else "")
@@ -469,7 +479,8 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             return "\n".join(x for x in (first, rest) if x), []
     field_lead = _field_answer(body, raw)
     if field_lead:  # a table row's "ค่าเป้าหมาย: ร้อยละ 80" for "เป้ากี่เปอร์เซ็นต์"
-        rest = "\n".join(ln for ln in body.split("\n") if ln.strip() != field_lead[1])
+        value = field_lead[1].partition(":")[2].strip()  # said in the lead: not again on a line of its own
+        rest = "\n".join(ln for ln in body.split("\n") if ln.strip() not in (field_lead[1], value))
         return shorten(field_lead[0] + ("\n" + rest if rest else ""), MAX_BODY), []
     if _ASKS_NUMBER.search(raw):
         lead = _number_phrase(body, q_terms, raw)
@@ -492,7 +503,8 @@ MISSING_FORMS = "ยังไม่พบรายการเอกสารท
 _PERSON_TONELESS = re.compile(r"ผู(?!ประกอบการ)|หัวหนา|นัก|เจาหนาที|เจาพนักงาน|จพง|ปลัด|ผอ\.|ผว\.|คณะกรรมการ|คณะทำงาน|ฝาย|กอง|สำนัก|สำนักงาน|รับผิดชอบ")
 
 # a table's header row read as a row ("ตัววัดผลหลัก (Key Result : KR)" / "ค่าเป้าหมาย (Target)"): no answer
-_HEADER_WORDS = re.compile(r"ค่าเป้าหมาย|ตัวชี้วัด|ตัววัดผล|Target|Key Result|หน่วยนับ|ผลการดำเนินงาน|ลำดับ|ระดับหน่วยงาน")
+_HEADER_WORDS = re.compile(r"^(?:ค่าเป้าหมาย|ตัวชี้วัด|ตัววัดผล|ประเด็นการพัฒนา|หน่วยงาน\s*(?:รับผิดชอบ|สนับสนุน)|หน่วยนับ|ผลการดำเนินงาน|ลำดับ)"
+                           r"|Target|Key Result|Objective|ระดับหน่วยงาน")
 
 
 def _header_only(body: str) -> bool:
@@ -554,7 +566,7 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
         return None
     unit = m.group(1)
     best, best_score = None, -1
-    for hit in re.finditer(r"(\d[\d,.]*)[ \t]*" + re.escape(unit), text):
+    for hit in re.finditer(r"(\d[\d,]*(?:\.\d+)?)(?!\.)[ \t]*" + re.escape(unit), text):
         start = max(text.rfind(" ", 0, max(hit.start() - 1, 0)), text.rfind("\n", 0, hit.start()),
                     text.rfind(":", 0, hit.start())) + 1
         window = text[max(0, hit.start() - 60):hit.start()]
@@ -604,8 +616,9 @@ def _readable(text: str) -> str:
     lines = [ln.strip() for ln in text.split("\n")]
     lines = [ln for ln in lines if ln and not re.fullmatch(r"[^:\s]{1,20}:?", ln)
              and not re.fullmatch(r"(?:ลำดับ)?ที่\s*(?:\(\w+\))?\s*:\s*[\d.]+", ln)  # row numbers say nothing
-             and not re.fullmatch(r"[^:\n]{1,40}:\s*[-–]?", ln)]  # a label with no value ("ผลการดำเนินงาน :")
-    return "\n".join(lines)
+             and not re.fullmatch(r"[^:\n]{1,40}:\s*[-–]?", ln)  # a label with no value ("ผลการดำเนินงาน :")
+             and not _header_only(ln)]  # a column heading ("ตัววัดผลหลัก (Key Result : KR)") is no fact
+    return "\n".join(dict.fromkeys(lines))  # a value printed under two headings: once
 
 
 _DURATION_TONELESS = re.compile(

@@ -347,3 +347,32 @@ def test_a_step_picked_from_a_table_is_cited_by_its_own_line(engine):
 def test_a_missing_list_of_documents_is_said_only_when_documents_are_asked(engine):
     ans = engine.answer("รับคณะดูงาน ต้องเตรียมอะไรบ้าง")
     assert not ans.body.startswith("ยังไม่พบรายการเอกสาร")
+
+
+def test_an_abbreviation_keeps_its_dot_before_the_polite_ending():
+    from knowledge.answer import _polite
+
+    assert _polite("ไปติดต่อรับเช็คที่ฝ่ายการคลัง สนป.") == "ไปติดต่อรับเช็คที่ฝ่ายการคลัง สนป. ค่ะ"
+    assert _polite("นำเรียน ผว.กทม.") == "นำเรียน ผว.กทม. ค่ะ"
+    assert _polite("คืนภายใน 30 วัน.") == "คืนภายใน 30 วันค่ะ"
+
+
+def test_several_times_in_one_duration_cell_are_kept_apart():
+    from knowledge.answer import duration_text
+
+    assert duration_text("๗ วันทำการ ๒ วันทำการ") == "7 วันทำการ / 2 วันทำการ"
+    assert duration_text("1 - 2 วัน") == "1 - 2 วัน"
+
+
+def test_a_list_number_is_not_a_count(engine):
+    from knowledge.answer import _number_phrase
+
+    assert _number_phrase("โครงการ/กิจกรรม: 1. โครงการแบบฟอร์มรับสมัคร 2. โครงการจัดทำพจนานุกรม", [], "มีกี่โครงการ") is None
+    assert _number_phrase("ค่าเป้าหมาย 10 ครั้ง", [], "เป้าหมายกี่ครั้ง") == "ค่าเป้าหมาย 10 ครั้ง"
+
+
+def test_a_row_shows_each_value_once_and_no_column_headings(engine):
+    ans = engine.answer("ตัวชี้วัด ศูนย์ expat ค่าเป้าหมาย")
+    lines = ans.body.splitlines()
+    assert len(lines) == len(set(lines))
+    assert not any(ln.startswith("ตัววัดผลหลัก (Key Result") for ln in lines)

@@ -17,6 +17,7 @@ from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Reply
 from handlers.router import Router, admin, text_is
+from scheduler import visits
 
 router = Router("groups")
 
@@ -107,6 +108,7 @@ def register(ev: Incoming, ctx: Context) -> list[Reply]:
     chat.registered_by_id = officer.id
     chat.active = True
     _set_flags(chat, True)
+    visits.plan_for_group(ctx.session, chat, ctx.settings, ctx.now)  # events logged before today too
     return [
         Reply(
             text=(
@@ -139,5 +141,6 @@ def _toggle(ev: Incoming, ctx: Context, *, on: bool) -> list[Reply]:
                       quick=[Action("ลงทะเบียนกลุ่ม", text="ลงทะเบียนกลุ่ม")])]
     _set_flags(chat, on)
     if on:
+        visits.plan_for_group(ctx.session, chat, ctx.settings, ctx.now)
         return [Reply(text="เปิดการแจ้งเตือนในกลุ่มนี้แล้วค่ะ 🔔")]
     return [Reply(text="ปิดการแจ้งเตือนในกลุ่มนี้แล้วค่ะ 🔕 เปิดอีกครั้งได้ด้วย \"เปิดการแจ้งเตือน\" นะคะ")]

@@ -13,6 +13,8 @@ from sqlalchemy import select
 from bot.app import command_session
 from bot.clock import utcnow
 from bot.db.models import Chat
+from bot.settings import Settings
+from scheduler import visits
 from scheduler.messages import is_group_id
 
 FLAGS = ("visits", "advances", "digest")
@@ -30,7 +32,8 @@ def main(argv: list[str]) -> int:
     off.add_argument("group_id")
     args = parser.parse_args(argv)
 
-    with command_session() as session:
+    settings = Settings.from_env()
+    with command_session(settings) as session:
         if args.command == "list":
             rows = list(session.scalars(select(Chat).where(Chat.chat_type.in_(("group", "room"))).order_by(Chat.id)))
             if not rows:
@@ -57,7 +60,10 @@ def main(argv: list[str]) -> int:
             chat.registered_at = utcnow()
             for f in FLAGS:
                 setattr(chat, f"notify_{f}", f in wanted)
-            print(f"registered {args.group_id} for {args.unit}: {', '.join(f for f in FLAGS if f in wanted)}")
+            session.flush()
+            known = visits.plan_for_group(session, chat, settings, utcnow())
+            print(f"registered {args.group_id} for {args.unit}: {', '.join(f for f in FLAGS if f in wanted)}"
+                  + (f" ({known} upcoming events planned)" if known else ""))
             return 0
         if chat is None:
             print("unknown group")

@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.clock import at_bangkok, bangkok, day_start, thai_date, today
-from bot.db.models import Case, Reminder, Visit
+from bot.db.models import Case, Chat, Reminder, Visit
 from bot.records import event_when, visit_of
 from bot.settings import Settings
 from handlers.extract.kinds import EVENT_KINDS
@@ -57,18 +57,10 @@ def plan_visit(session: Session, case: Case, change: str, settings: Settings, no
     for t in targets:
         if first:
             plan(session, Plan(first, f"visit:{case.id}:{t}:{first}:{stamp}", t, now, case.id, urgent=urgent and change == "rescheduled", payload={"start": stamp}))
-        if start is None:
-            continue
-        day = today(start)
-        for d in settings.visit_notice_days:
-            at = at_bangkok(day - timedelta(days=d), settings.reminder_clock)
-            if at > now:
-                notices.add(today(at))
-                plan(session, Plan("visit_notice", f"visit:{case.id}:{t}:notice{d}:{stamp}", t, at, case.id, payload={"start": stamp, "days": d}))
-        morning = at_bangkok(day, settings.morning_clock)
-        if morning > now and morning < start + timedelta(hours=12):
-            morning_too = True
-            plan(session, Plan("visit_morning", f"visit:{case.id}:{t}:morning:{stamp}", t, morning, case.id, payload={"start": stamp}))
+        if start is not None:
+            days, morning = _plan_notices(session, case, start, t, settings, now)
+            notices |= days
+            morning_too = morning_too or morning
     if not targets:
         return []
     if change == "rescheduled":
@@ -78,6 +70,33 @@ def plan_visit(session: Session, case: Case, change: str, settings: Settings, no
     when = [f"วันที่ {thai_days(sorted(notices))}"] if notices else []
     when += ["เช้าวันงาน"] if morning_too else []
     return [Reply(text=f"จะแจ้งกลุ่มของหน่วยงาน{' และ'.join(when)}นะคะ" if when else "จะแจ้งกลุ่มของหน่วยงานให้ทราบนะคะ")]
+
+
+def _plan_notices(session: Session, case: Case, start: datetime, target: str, settings: Settings,
+                  now: datetime) -> tuple[set[date], bool]:
+    """The notices before an event and on its morning, to one group: (their days, morning or not)."""
+    stamp, day, days = start.isoformat(), today(start), set()
+    for d in settings.visit_notice_days:
+        at = at_bangkok(day - timedelta(days=d), settings.reminder_clock)
+        if at > now:
+            days.add(today(at))
+            plan(session, Plan("visit_notice", f"visit:{case.id}:{target}:notice{d}:{stamp}", target, at, case.id, payload={"start": stamp, "days": d}))
+    morning = at_bangkok(day, settings.morning_clock)
+    if not now < morning < start + timedelta(hours=12):
+        return days, False
+    plan(session, Plan("visit_morning", f"visit:{case.id}:{target}:morning:{stamp}", target, morning, case.id, payload={"start": stamp}))
+    return days, True
+
+
+def plan_for_group(session: Session, chat: Chat, settings: Settings, now: datetime) -> int:
+    """A group registered (or switched back on) hears of the unit's events already
+    logged, as if it had been there when they were; returns how many events."""
+    if not (chat.registered_at is not None and chat.active and chat.notify_visits and chat.unit):
+        return 0
+    coming = events_between(session, chat.unit, today(now), today(now) + timedelta(days=400))
+    for case, _visit, start in coming:
+        _plan_notices(session, case, start, chat.line_chat_id, settings, now)
+    return len(coming)
 
 
 def programme_lines(visit: Visit | None) -> list[str]:

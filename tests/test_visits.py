@@ -173,3 +173,16 @@ def test_the_officer_is_told_the_days_the_group_will_hear(app, groups, say):
     say("บันทึกเรื่อง ท่านทูตญี่ปุ่นเข้าพบผู้ว่าฯ พรุ่งนี้ 10.00 น.", now=bkk(2026, 3, 2, 10))
     replies = say("ยืนยัน", now=bkk(2026, 3, 2, 10))  # too close for the 7-day notice: not promised
     assert any("จะแจ้งกลุ่มของหน่วยงานเช้าวันงานนะคะ" == r.text for r in replies)
+
+
+async def test_a_group_registered_after_a_visit_was_logged_still_hears_of_it(app, officers, say):
+    from tests.conftest import ADMIN_ID, incoming
+
+    log_visit(say)  # 20 Mar, logged on 2 Mar while no group is registered
+    app.handle(incoming("ลงทะเบียนกลุ่ม", user=ADMIN_ID, chat_type="group", now=bkk(2026, 3, 5, 10)))
+    sender = MemorySender()
+    delivered = await travel(app, sender, date(2026, 3, 5), date(2026, 3, 20))
+    to_group = [(day, text) for day, to, text in delivered if to == GROUP_ID]
+    assert [day for day, _t in to_group if "20 มี.ค. 2569" in _t and "อีก" in _t] == [date(2026, 3, 13), date(2026, 3, 19)]
+    assert any(day == date(2026, 3, 20) for day, _t in to_group)  # the morning of the visit
+    assert_exactly_once(app, sender)

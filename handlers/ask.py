@@ -19,7 +19,7 @@ from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply, postback
 from handlers.router import Router, is_text
-from knowledge.answer import brief_step, citation, clean_title, section_answer, shorten
+from knowledge.answer import brief_step, citation, clean_title, numbered, section_answer, shorten
 
 log = logging.getLogger(__name__)
 
@@ -134,12 +134,13 @@ def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
 
 
 def _step_lines(engine: Any, section: Any) -> list[str]:
-    return [line for line in engine.steps_text(section.id).split("\n") if line.strip()]
+    """One line per step; a ruled-off separator row ("-----.  ( · )") is no step."""
+    return [line for line in engine.steps_text(section.id).split("\n") if line.strip() and re.match(r"\s*\d", line)]
 
 
 def _all_step_items(section: Any, lines: list[str]) -> list[str]:
     """Every step, one readable line each (very long cells shortened at a phrase end)."""
-    steps = list(getattr(section, "steps", None) or [])
+    steps = numbered(getattr(section, "steps", None) or [])
     return [brief_step(s, 240) for s in steps] if len(steps) == len(lines) else lines
 
 

@@ -107,9 +107,19 @@ def _smalltalk(query: str, kind: str, t0: float) -> Answer:
     return Answer(query=query, kind="smalltalk", body=body, took_ms=(time.perf_counter() - t0) * 1000)
 
 
+def numbered(steps) -> list[Step]:
+    """The table's steps without a ruled-off separator row ("-----" in every cell)."""
+    return [s for s in steps if re.match(r"\d", s.no or "")]
+
+
 def _owner_steps(engine, section: Section) -> tuple[Section | None, list[Step]]:
     """The procedure a passage belongs to and that procedure's whole list of steps
     (a single matched step still counts the procedure's steps, not 1)."""
+    owner, steps = _owner_steps_raw(engine, section)
+    return owner, numbered(steps)
+
+
+def _owner_steps_raw(engine, section: Section) -> tuple[Section | None, list[Step]]:
     owner = engine.procedure(section.key) if section.key else None
     if owner is None:
         return (section, section.steps) if section.steps and section.kind != "step" else (None, list(section.steps))

@@ -376,3 +376,23 @@ def test_a_row_shows_each_value_once_and_no_column_headings(engine):
     lines = ans.body.splitlines()
     assert len(lines) == len(set(lines))
     assert not any(ln.startswith("ตัววัดผลหลัก (Key Result") for ln in lines)
+
+
+def test_a_ruled_off_separator_row_is_no_step(engine):
+    from datetime import datetime, timezone
+
+    from handlers.ask import all_steps
+    from handlers.incoming import Incoming
+
+    ans = engine.answer("การจัดค่ายเยาวชนเมืองพี่เมืองน้อง ขั้นตอน")
+    assert ans.kind == "answer" and ans.section_id
+
+    class Ctx:
+        knowledge = engine
+
+    ev = Incoming(kind="postback", chat_type="user", chat_id="U1", user_id="U1", now=datetime.now(timezone.utc),
+                  postback={"a": "steps", "s": ans.section_id})
+    (reply,) = all_steps(ev, Ctx())
+    assert "-----" not in reply.text and not any("-----" in item for item in reply.cards[0].items)
+    assert f"มีทั้งหมด {len(reply.cards[0].items)} ขั้นตอน" in reply.text
+    assert all(re.match(r"\d", s.no) for s in ans.steps)

@@ -210,8 +210,8 @@ def _next_step(ev: Incoming, ctx: Context, draft: dict[str, Any], state=None, sh
         field_name = missing[0]
         step, question = f"ask:{field_name}", QUESTIONS[field_name]
         offers = list(QUICK.get(field_name, ()))
-        if field_name == "received" and draft.get("day"):
-            offers.insert(0, thai_date(_day(draft)))  # the date the text did give, one tap away
+        if field_name == "received" and draft.get("day") and _day(draft) <= today(ctx.now):
+            offers.insert(0, thai_date(_day(draft)))  # the date the text did give (if past), one tap away
         quick = says(*offers)
     else:
         step, question, quick = "confirm", "ถูกต้องไหมคะ กด “ยืนยัน” เพื่อบันทึก", []  # the card has the buttons
@@ -281,7 +281,8 @@ def confirm_nothing(_ev: Incoming, _ctx: Context) -> list[Reply]:
 
 @router.message(_matching(ADVANCE_RE), _not_a_question)
 def log_advance(ev: Incoming, ctx: Context) -> list[Reply]:
-    return _start_draft(ev, ctx, ADVANCE_RE.match(ev.text).group(1), "advance")
+    # the whole line: "ยืมเงิน 20000 ค่าเดินทาง" names its amount by the word before it
+    return _start_draft(ev, ctx, ev.text, "advance")
 
 
 @router.message(_matching(DELEGATION_RE), _not_a_question)

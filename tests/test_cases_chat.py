@@ -475,3 +475,19 @@ def test_a_deadline_word_goes_with_its_date_not_the_title(app, officers, say):
     replies = say("บันทึกเรื่อง งานแปลเอกสารภาษาอังกฤษ 12 หน้า ส่งภายใน 5 ธ.ค.", now=NOW)
     values = {f.label: f.value for f in replies[0].cards[0].fields}
     assert values["เรื่อง"] == "งานแปลเอกสารภาษาอังกฤษ 12 หน้า" and values["กำหนดส่ง"] == "5 ธ.ค. 2568"
+
+
+def test_the_help_example_advance_reads_its_bare_amount(app, officers, say):
+    replies = say("ยืมเงิน 20000 ค่าเดินทาง", now=LATER)
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["จำนวนเงิน"] == "20,000 บาท" and values["เรื่อง"] == "ค่าเดินทาง"
+    assert "ได้รับเงินยืมวันไหน" in replies[-1].text
+    say("ยกเลิก", now=LATER)
+    replies = say("ยืมเงินทดรองราชการ 30000 รับเงิน 1 ธ.ค. 68", now=LATER)
+    assert {f.label: f.value for f in replies[0].cards[0].fields}["จำนวนเงิน"] == "30,000 บาท"
+
+
+def test_a_trip_date_still_ahead_is_not_offered_as_the_receipt_date(app, officers, say):
+    replies = say("ยืมเงิน 25000 ไปประชุม 20 ธ.ค. 68", now=LATER)
+    assert "ได้รับเงินยืมวันไหน" in replies[-1].text
+    assert [a.label for a in replies[-1].quick] == ["วันนี้", "เมื่อวาน"]

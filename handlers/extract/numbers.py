@@ -37,7 +37,7 @@ _COUNT_RE = re.compile(
     re.IGNORECASE,
 )
 # A bare number after these words is an amount even without "บาท".
-_AMOUNT_CONTEXT_RE = re.compile(r"(ยืมเงิน|เงินยืม|ยืม|จำนวนเงิน|วงเงิน|จำนวน|amount|borrow)\s*$", re.IGNORECASE)
+_AMOUNT_CONTEXT_RE = re.compile(r"(ยืมเงิน|เงินยืม|ยืม|ทดรอง(?:ราชการ)?|จำนวนเงิน|วงเงิน|จำนวน|amount|borrow)\s*$", re.IGNORECASE)
 
 
 def normalise_digits(text: str) -> str:

@@ -78,6 +78,9 @@ class Index:
 
 
 _DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน|ปี)|ภายใน|ไม่เกิน|ก่อน.{0,12}วัน")
+# a length of time written in the passage's own words ("คืนภายใน ๓๐ วัน"), not only in a
+# step table's time column (how long the office takes to do the step)
+_STATED_TIME_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)")
 _ROLE_RE = re.compile(r"ผู้รับผิดชอบ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
 _FORMS_RE = re.compile(r"แบบฟอร์ม|แบบ\s*\S|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ")
 _MONTHS = "ม.ค.|ก.พ.|มี.ค.|เม.ย.|พ.ค.|มิ.ย.|ก.ค.|ส.ค.|ก.ย.|ต.ค.|พ.ย.|ธ.ค.".split("|")
@@ -95,6 +98,8 @@ def unit_flags(section: Section, raw_all: str) -> frozenset:
     flags = set()
     if _DURATION_RE.search(norm) or any(st.duration for st in section.steps):
         flags.add("duration")
+    if any(_STATED_TIME_RE.search(normalize(t)) for t in [st.text for st in section.steps] or [section.text] if t):
+        flags.add("stated_duration")
     if _ROLE_RE.search(norm) or any(st.responsible for st in section.steps):
         flags.add("role")
     if _FORMS_RE.search(norm) or any(st.forms for st in section.steps):

@@ -371,6 +371,7 @@ def _answer_unit_re(text: str):
     return re.compile(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:" + alts + ")")
 
 
+_ASKED_ALLOWANCE_RE = re.compile(strip_tones(r"ได้\s*(?:สูงสุด|มากสุด|มากที่สุด|ไม่เกิน|ปีละ|ครั้งละ|รวม)?\s*(?:กี่|กี)\s*(?:วัน|ชั่วโมง|ชม|เดือน|สัปดาห์)"))
 _TIME_UNITS = frozenset(strip_tones(u) for u in "วันทำการ วัน ชั่วโมง ชม นาที สัปดาห์ อาทิตย์ เดือน".split())
 _ANY_NUMBER = re.compile(r"\d")
 
@@ -392,7 +393,8 @@ def answer_shape(text: str) -> "re.Pattern | str | None":
         return "duration" if _ASKED_HOW_LONG_RE.search(t) else None
     unit = m.group(1)
     if unit in _TIME_UNITS:
-        return "duration"
+        # "ลาได้กี่วัน" asks what a rule allows: a step's own time does not answer it
+        return "stated_duration" if _ASKED_ALLOWANCE_RE.search(t) else "duration"
     if unit == strip_tones("บาท"):
         return "money"
     if unit == "ปี":

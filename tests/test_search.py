@@ -230,6 +230,15 @@ def test_an_answer_must_hold_the_quantity_asked():
     cities = answer_shape(normalize("กทม. มีเมืองพี่เมืองน้องกี่เมือง"))
     assert cities.search(passage("กับ ๓๖ เมือง และ ๑ มณฑล")) and not cities.search(passage("เมืองพี่เมืองน้อง"))
     assert answer_shape(normalize("เสนอราคาได้กี่ครั้ง")).search(passage("เสนอราคาได้ครั้งเดียว"))
+    # what a rule allows, not how long the office takes over a step
+    assert answer_shape(normalize("ลาพักผ่อนสะสมได้สูงสุดกี่วัน")) == "stated_duration"
+
+
+def test_allowance_is_not_answered_by_a_steps_own_time(engine):
+    """The manuals give the leave procedure's steps (1 day to file the form), not how many
+    days of maternity leave one may take: not sure, rather than "1 วัน"."""
+    assert not engine.search("ลาคลอดได้กี่วันคะ").confident
+    assert engine.search("เงินยืม คืนกี่วัน").confident
 
 
 def test_shapeless_top_passage_is_not_confident(engine):

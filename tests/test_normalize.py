@@ -80,6 +80,12 @@ def test_everyday_wording_widens_only_the_question():
     assert related_pairs(normalize("ทาบถามเมือง"), table) == []
 
 
+def test_e_procurement_spellings_are_one_word():
+    for typed in ("ebidding", "e bidding", "E-Bidding"):
+        assert fix_typos(normalize(f"{typed} ประกาศกี่วัน")).startswith("e-bidding")
+    assert fix_typos(normalize("emarket")) == "e-market"
+
+
 def test_manual_typos_fixed():
     assert "ทดรอง" in fix_typos(normalize("ยืมเงินทรองราชการ"))
     assert "ทดรอง" in fix_typos(normalize("เงินทศรองราชการ"))

@@ -272,7 +272,12 @@ def log_kind(ev: Incoming, ctx: Context) -> list[Reply]:
     return _start_draft(ev, ctx, LOG_KIND_RE.match(ev.text).group(1), None)
 
 
-@router.message(text_is("ยืนยัน", "confirm"), lambda ev, ctx: ctx.conversation(ev) is None)
+def _word(text: str) -> str:
+    """A one-word answer as compared: "ยืนยันค่ะ", "ok ครับ" are "ยืนยัน", "ok"."""
+    return squash(re.sub(_POLITE, "", text))
+
+
+@router.message(lambda ev, _ctx: _word(ev.text) in {"ยืนยัน", "confirm"}, lambda ev, ctx: ctx.conversation(ev) is None)
 def confirm_nothing(_ev: Incoming, _ctx: Context) -> list[Reply]:
     """"ยืนยัน" with no draft open (it expired, or was typed twice): say so rather than
     search the manuals for the word."""
@@ -319,6 +324,8 @@ def _stale(ev: Incoming, draft: dict[str, Any] | None) -> bool:
     return draft is None or ev.postback.get("n") != draft.get("nonce")
 
 
+NOT_CORRECTED = ("ยังไม่ได้แก้ไขค่ะ พิมพ์วันที่ เวลา หรือจำนวนคนที่ถูกต้องมาได้เลย "
+                 "หรือกด “ยืนยัน” เพื่อบันทึกนะคะ")
 NOTHING_TO_CONFIRM = "ตอนนี้ไม่มีเรื่องที่รอยืนยันค่ะ หากต้องการบันทึก พิมพ์ “บันทึกเรื่อง” ตามด้วยรายละเอียดได้เลยนะคะ"
 STALE = "การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ หากต้องการบันทึก กรุณาพิมพ์ใหม่อีกครั้งนะคะ"
 
@@ -423,7 +430,7 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
     if len(text) > MAX_TEXT:
         return text_reply(TOO_LONG)
     step = state.step
-    squashed = squash(text)
+    squashed = _word(text)
     if squashed in CONFIRM_WORDS:
         if step == "confirm":
             return _confirm(ev, ctx, state, draft)
@@ -496,6 +503,18 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
     if draft["kind"] == "advance" and (amount := _read_amount(text)) is not None:
         draft["amount"] = str(amount)
         return _next_step(ev, ctx, draft, state)
+    if draft["kind"] in EVENT_KINDS:
+        times = find_times(text)
+        guests = next((c.value for c in find_counts(text) if c.unit == "คน"), None)
+        if times and draft.get("day"):  # "เปลี่ยนเวลาเป็น 14.00 น.": the same day at the new time
+            draft["clock"] = times[0].value.strftime("%H:%M")
+        if guests is not None:  # "20 คน"
+            draft["guests"] = guests
+        if (times and draft.get("day")) or guests is not None:
+            return _next_step(ev, ctx, draft, state)
+    if QUESTION_RE.search(text) is None:
+        # a correction not understood: say so here rather than answer it from the manuals
+        return text_reply(NOT_CORRECTED)
     return None
 
 
@@ -672,6 +691,8 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
         text = f"อัปเดต {case.ref} แล้วค่ะ"
         if moved:
             text += f" วันที่ใหม่: {records.case_date(case)}"
+        if "guests" in history.changes:
+            text += f"\nจำนวนใหม่: {guests} คน"
         if "amount" in history.changes:
             text += f"\nจำนวนเงินใหม่: {format_baht(advance.amount)}"
         if "received_on" in history.changes:

@@ -491,3 +491,20 @@ def test_a_trip_date_still_ahead_is_not_offered_as_the_receipt_date(app, officer
     replies = say("ยืมเงิน 25000 ไปประชุม 20 ธ.ค. 68", now=LATER)
     assert "ได้รับเงินยืมวันไหน" in replies[-1].text
     assert [a.label for a in replies[-1].quick] == ["วันนี้", "เมื่อวาน"]
+
+
+def test_corrections_on_the_card_and_a_polite_confirm(app, officers, say):
+    say("บันทึกเรื่อง รับคณะจากเมืองโอซาก้า 10 คน 16 ธ.ค. 68 10.00 น.", now=NOW)
+    moved = say("เปลี่ยนเวลาเป็น 14.00 น.", now=NOW)
+    assert {f.label: f.value for f in moved[0].cards[0].fields}["วันที่"] == "16 ธ.ค. 2568 14.00 น."
+    more = say("20 คน", now=NOW)
+    assert {f.label: f.value for f in more[0].cards[0].fields}["จำนวน"] == "20 คน"
+    unclear = say("ชื่อเรื่องผิดค่ะ", now=NOW)
+    assert "ยังไม่ได้แก้ไข" in unclear[0].text and count_cases(app) == 0
+    done = say("ยืนยันค่ะ", now=NOW)
+    assert "V-2569-0001" in done[0].text
+    with app.sessions() as session:
+        assert session.scalar(select(Visit)).guests == 20
+    updated = say("อัปเดต V-2569-0001 เพิ่มเป็น 25 คน", now=NOW)
+    assert "จำนวนใหม่: 25 คน" in updated[0].text
+    assert "ไม่มีเรื่องที่รอยืนยัน" in say("ยืนยันครับ", now=NOW)[0].text

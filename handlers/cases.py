@@ -26,7 +26,7 @@ from handlers.extract.dates import RECEIVED_RE, DateMention, find_dates, find_ti
 from handlers.extract.fields import MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
 from handlers.extract.kinds import EVENT_KINDS, KIND_LABELS, kind_from_answer, recognise_kind
 from handlers.extract.numbers import find_amounts, find_counts, format_baht, normalise_digits
-from handlers.extract.words import squash
+from handlers.extract.words import POLITE, bare_word
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Field, Reply, clip, postback, says, text_reply
 from handlers.router import Filter, Router, in_conversation, text_is
@@ -51,8 +51,7 @@ QUESTION_RE = re.compile(
     r"\?|？|อย่างไร|ยังไง|อะไร|(?<!ผ้า)ไหม|มั้ย|หรือไม่|หรือเปล่า|กี่|เท่าไร|เท่าไหร่|ขั้นตอน|ต้องทำ|ที่ไหน|เมื่อไร|เมื่อไหร่|ใคร|"
     r"ได้หรือ|\bhow\b|\bwhat\b"
 )
-_POLITE = r"(?:\s*(?:หน่อย|ครับ|ค่ะ|คะ|นะ|จ้ะ|จ้า|please))*\s*$"
-SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|ดูเรื่อง|เปิดเรื่อง|view|show)\s*)({_REF}){_POLITE}", re.IGNORECASE)
+SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|ดูเรื่อง|เปิดเรื่อง|view|show)\s*)({_REF}){POLITE}", re.IGNORECASE)
 UPDATE_RE = re.compile(rf"^\s*(?:อัปเดต|อัพเดต|อัปเดท|อัพเดท|update)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CANCEL_RE = re.compile(rf"^\s*(?:ยกเลิกเรื่อง|cancel case)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -272,12 +271,7 @@ def log_kind(ev: Incoming, ctx: Context) -> list[Reply]:
     return _start_draft(ev, ctx, LOG_KIND_RE.match(ev.text).group(1), None)
 
 
-def _word(text: str) -> str:
-    """A one-word answer as compared: "ยืนยันค่ะ", "ok ครับ" are "ยืนยัน", "ok"."""
-    return squash(re.sub(_POLITE, "", text))
-
-
-@router.message(lambda ev, _ctx: _word(ev.text) in {"ยืนยัน", "confirm"}, lambda ev, ctx: ctx.conversation(ev) is None)
+@router.message(lambda ev, _ctx: bare_word(ev.text) in {"ยืนยัน", "confirm"}, lambda ev, ctx: ctx.conversation(ev) is None)
 def confirm_nothing(_ev: Incoming, _ctx: Context) -> list[Reply]:
     """"ยืนยัน" with no draft open (it expired, or was typed twice): say so rather than
     search the manuals for the word."""
@@ -324,8 +318,7 @@ def _stale(ev: Incoming, draft: dict[str, Any] | None) -> bool:
     return draft is None or ev.postback.get("n") != draft.get("nonce")
 
 
-NOT_CORRECTED = ("ยังไม่ได้แก้ไขค่ะ พิมพ์วันที่ เวลา หรือจำนวนคนที่ถูกต้องมาได้เลย "
-                 "หรือกด “ยืนยัน” เพื่อบันทึกนะคะ")
+NOT_CORRECTED = "ยังไม่ได้แก้ไขค่ะ พิมพ์{what}ที่ถูกต้องมาได้เลย หรือกด “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก” นะคะ"
 NOTHING_TO_CONFIRM = "ตอนนี้ไม่มีเรื่องที่รอยืนยันค่ะ หากต้องการบันทึก พิมพ์ “บันทึกเรื่อง” ตามด้วยรายละเอียดได้เลยนะคะ"
 STALE = "การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ หากต้องการบันทึก กรุณาพิมพ์ใหม่อีกครั้งนะคะ"
 
@@ -430,7 +423,7 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
     if len(text) > MAX_TEXT:
         return text_reply(TOO_LONG)
     step = state.step
-    squashed = _word(text)
+    squashed = bare_word(text)
     if squashed in CONFIRM_WORDS:
         if step == "confirm":
             return _confirm(ev, ctx, state, draft)
@@ -514,7 +507,8 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
             return _next_step(ev, ctx, draft, state)
     if QUESTION_RE.search(text) is None:
         # a correction not understood: say so here rather than answer it from the manuals
-        return text_reply(NOT_CORRECTED)
+        what = {"advance": "วันที่รับเงินหรือจำนวนเงิน"}.get(draft["kind"], "วันที่ เวลา หรือจำนวนคน" if draft["kind"] in EVENT_KINDS else "วันที่")
+        return text_reply(NOT_CORRECTED.format(what=what))
     return None
 
 

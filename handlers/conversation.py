@@ -5,14 +5,15 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Reply, text_reply
-from handlers.router import Router, text_is
+from handlers.extract.words import bare_word
+from handlers.router import Router
 
 router = Router("conversation")
 
-CANCEL_WORDS = ("ยกเลิก", "cancel", "ยกเลิกค่ะ", "ยกเลิกครับ", "พอแล้ว")
+CANCEL_WORDS = ("ยกเลิก", "cancel", "พอแล้ว", "ยกเลิกก่อน", "ไม่เอาแล้ว", "ไม่บันทึก")
 
 
-@router.message(text_is(*CANCEL_WORDS))
+@router.message(lambda ev, _ctx: bare_word(ev.text) in CANCEL_WORDS)  # "ยกเลิกนะคะ" too
 def cancel(ev: Incoming, ctx: Context) -> list[Reply]:
     if ctx.end_conversation(ev):
         return text_reply("ยกเลิกแล้วค่ะ ไม่มีอะไรถูกบันทึกเพิ่ม")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -508,3 +509,16 @@ def test_corrections_on_the_card_and_a_polite_confirm(app, officers, say):
     updated = say("อัปเดต V-2569-0001 เพิ่มเป็น 25 คน", now=NOW)
     assert "จำนวนใหม่: 25 คน" in updated[0].text
     assert "ไม่มีเรื่องที่รอยืนยัน" in say("ยืนยันครับ", now=NOW)[0].text
+
+
+@pytest.mark.parametrize("word", ["ยกเลิกนะคะ", "ยกเลิกก่อน", "ยกเลิกครับ", "ไม่เอาแล้วค่ะ"])
+def test_cancel_said_politely_leaves_the_draft(app, officers, say, word):
+    say("ยืมเงิน 20,000 บาท ไปประชุมที่ฮานอย รับเงิน 3 ธ.ค. 68", now=LATER)
+    assert "ยกเลิกแล้ว" in say(word, now=LATER)[0].text
+    assert "ไม่มีเรื่องที่รอยืนยัน" in say("ยืนยัน", now=LATER)[0].text
+
+
+def test_an_unreadable_correction_of_an_advance_names_what_can_be_corrected(app, officers, say):
+    say("ยืมเงิน 20,000 บาท ไปประชุมที่ฮานอย รับเงิน 3 ธ.ค. 68", now=LATER)
+    hint = say("ชื่อเรื่องผิด", now=LATER)[0].text
+    assert "ยังไม่ได้แก้ไข" in hint and "จำนวนเงิน" in hint and "จำนวนคน" not in hint

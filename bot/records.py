@@ -352,7 +352,9 @@ def list_visible(session: Session, viewer: Officer, scope: str = "unit", chat: C
 def event_when(case: Case, at: datetime) -> str:
     """When the case's event happens, in Thai: with the time of day only when one was
     given (a date-only event is stored at 00.00 Bangkok and must not say so)."""
-    return thai_datetime(at) if case.fields.get("has_time") else thai_date(at)
+    when = thai_datetime(at) if case.fields.get("has_time") else thai_date(at)
+    until = date.fromisoformat(case.fields["until"]) if case.fields.get("until") else None
+    return f"{when} ถึง {thai_date(until)}" if until and until > bangkok(at).date() else when
 
 
 def case_date(case: Case) -> str:

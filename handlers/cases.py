@@ -75,7 +75,7 @@ QUESTIONS = {
 DRAFT_LABELS = (("place", "สถานที่"), ("city", "เมือง"), ("country", "ประเทศ"),
                 ("contract_no", "เลขที่สัญญายืม"), ("letter_no", "เลขที่หนังสือ"))
 # What the parser read that has no column of its own: kept in Case.fields.
-KEPT_FIELDS = ("city", "country", "place", "guests", "pages", "programme", "contract_no", "letter_no")
+KEPT_FIELDS = ("until", "city", "country", "place", "guests", "pages", "programme", "contract_no", "letter_no")
 QUICK = {
     "date": ("วันนี้", "พรุ่งนี้", "สัปดาห์หน้า"),
     "received": ("วันนี้", "เมื่อวาน"),
@@ -109,6 +109,7 @@ def _draft_from(extracted: Extracted, raw: str) -> dict[str, Any]:
         "kind": extracted.kind,
         "title": extracted.title,
         "day": extracted.day.isoformat() if extracted.day else None,
+        "until": extracted.until.isoformat() if extracted.until else None,
         "clock": extracted.clock.strftime("%H:%M") if extracted.clock else None,
         "amount": str(extracted.amount) if extracted.amount is not None else None,
         "received_on": extracted.received_on.isoformat() if extracted.received_on else None,
@@ -146,12 +147,20 @@ def _day(draft: dict[str, Any], key: str = "day") -> date | None:
     return date.fromisoformat(draft[key]) if draft.get(key) else None
 
 
+def _move_day(draft: dict[str, Any], day: date) -> None:
+    """A new first day; an event of several days keeps its length."""
+    old, until = _day(draft), _day(draft, "until")
+    draft["day"] = day.isoformat()
+    draft["until"] = (until + (day - old)).isoformat() if old and until else None
+
+
 def _clock(draft: dict[str, Any]) -> time | None:
     return time.fromisoformat(draft["clock"]) if draft.get("clock") else None
 
 
-def _when(day: date, clock: time | None) -> str:
-    return thai_datetime(at_bangkok(day, clock)) if clock else thai_date(day)
+def _when(day: date, clock: time | None, until: date | None = None) -> str:
+    when = thai_datetime(at_bangkok(day, clock)) if clock else thai_date(day)
+    return f"{when} ถึง {thai_date(until)}" if until and until > day else when
 
 
 def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
@@ -160,7 +169,7 @@ def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
     day = _day(draft)
     if day:
         label = "วันที่" if kind in EVENT_KINDS else ("วันงาน/เดินทาง" if kind == "advance" else "กำหนดส่ง")
-        fields.append(Field(label, _when(day, _clock(draft))))
+        fields.append(Field(label, _when(day, _clock(draft), _day(draft, "until"))))
     for key, label in DRAFT_LABELS:
         if draft.get(key):
             fields.append(Field(label, draft[key]))
@@ -465,7 +474,8 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
         draft["problems"] = [p for p in draft.get("problems", []) if p[0] != field_name]
         draft.pop("options", None)
         if field_name == "date":
-            draft["day"], draft["clock"] = day.isoformat(), clock.strftime("%H:%M") if clock else draft.get("clock")
+            _move_day(draft, day)
+            draft["clock"] = clock.strftime("%H:%M") if clock else draft.get("clock")
         else:
             draft["received_on"] = day.isoformat()
         return _next_step(ev, ctx, draft, state)
@@ -484,7 +494,10 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
     mentions = find_dates(text, today(ctx.now), past=draft["kind"] == "advance")
     if mentions and mentions[0].ok:
         key = "received_on" if draft["kind"] == "advance" else "day"
-        draft[key] = mentions[0].day.isoformat()
+        if key == "day":
+            _move_day(draft, mentions[0].day)
+        else:
+            draft[key] = mentions[0].day.isoformat()
         if key == "day" and mentions[0].time:
             draft["clock"] = mentions[0].time.strftime("%H:%M")
         return _next_step(ev, ctx, draft, state)
@@ -678,10 +691,15 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
         if case.kind in EVENT_KINDS:
             guests = next((c.value for c in find_counts(note) if c.unit == "คน"), None)
         moved = (event_at is not None and event_at != case.event_at) or (due_on is not None and due_on != case.due_on)
+        was = case.event_at
         history = records.update_case(ctx.session, case, officer, ctx.now, note, event_at=event_at, due_on=due_on,
                                       guests=guests, amount=amount, received_on=received_on)
         if timed:  # only once the update went through: a refusal changes nothing
             case.fields = {**case.fields, "has_time": True}
+        if event_at is not None and was is not None and case.fields.get("until"):
+            # an event of several days moves whole
+            shift = today(event_at) - today(was)
+            case.fields = {**case.fields, "until": (date.fromisoformat(case.fields["until"]) + shift).isoformat()}
         text = f"อัปเดต {case.ref} แล้วค่ะ"
         if moved:
             text += f" วันที่ใหม่: {records.case_date(case)}"

@@ -522,3 +522,15 @@ def test_an_unreadable_correction_of_an_advance_names_what_can_be_corrected(app,
     say("ยืมเงิน 20,000 บาท ไปประชุมที่ฮานอย รับเงิน 3 ธ.ค. 68", now=LATER)
     hint = say("ชื่อเรื่องผิด", now=LATER)[0].text
     assert "ยังไม่ได้แก้ไข" in hint and "จำนวนเงิน" in hint and "จำนวนคน" not in hint
+
+
+@pytest.mark.parametrize("line", ["ประชุม C40 Cities ที่ลอนดอน 3-5 มี.ค. 69", "สัมมนา C40 Cities ที่ลอนดอน 3 ถึง 5 มี.ค. 69",
+                                  "ประชุม C40 Cities ที่ลอนดอน 3 มี.ค. 69 - 5 มี.ค. 69"])
+def test_an_event_of_several_days_keeps_its_last_day(app, officers, say, line):
+    replies = say(f"บันทึกเรื่อง {line}", now=NOW)
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["วันที่"] == "3 มี.ค. 2569 ถึง 5 มี.ค. 2569"
+    assert values["เรื่อง"].endswith("C40 Cities ที่ลอนดอน")
+    say("ยืนยัน", now=NOW)
+    moved = say("อัปเดต V-2569-0001 เลื่อนเป็น 10 มี.ค. 69", now=NOW)
+    assert "10 มี.ค. 2569 ถึง 12 มี.ค. 2569" in moved[0].text

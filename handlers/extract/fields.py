@@ -97,6 +97,7 @@ class Extracted:
     kind: str
     title: str
     day: date | None = None
+    until: date | None = None  # the last day of an event of several days ("3-5 มี.ค.")
     clock: time | None = None
     amount: Decimal | None = None
     received_on: date | None = None
@@ -168,6 +169,39 @@ def _programme(text: str) -> list[tuple[str, str]]:
     return found
 
 
+_RANGE_IN_RE = re.compile(r"^(\d{1,2})\s*(?:-|–|ถึง)\s*(\d{1,2})(?!\d)")  # "3-5 มี.ค." read as one date
+_RANGE_BEFORE_RE = re.compile(r"(?<![\d.,/:])(\d{1,2})\s*(?:-|–|ถึง|จนถึง)\s*$")  # "3 ถึง 5 มี.ค."
+_RANGE_BETWEEN_RE = re.compile(r"^\s*(?:-|–|ถึง|จนถึง)\s*$")  # "28 ก.พ. - 2 มี.ค."
+
+
+def _days_of(norm: str, mentions: list[DateMention], cut_spans: list[tuple[int, int]]) -> tuple[date, date | None]:
+    """(first day, last day or None) of an event written as a range; the range's
+    words join the cut spans so that the title keeps none of them."""
+    first = mentions[0]
+    start, end = first.text_span
+    inside = _RANGE_IN_RE.match(norm[start:end])
+    if inside:
+        try:
+            opening, closing = first.day.replace(day=int(inside.group(1))), first.day.replace(day=int(inside.group(2)))
+        except ValueError:
+            return first.day, None
+        return (opening, closing) if opening < closing else (first.day, None)
+    before = _RANGE_BEFORE_RE.search(norm[:start])
+    if before:
+        try:
+            opening = first.day.replace(day=int(before.group(1)))
+        except ValueError:
+            return first.day, None
+        if opening < first.day:
+            cut_spans.append((before.start(), start))
+            return opening, first.day
+    if len(mentions) > 1 and mentions[1].ok and _RANGE_BETWEEN_RE.match(norm[end : mentions[1].text_span[0]]):
+        if mentions[1].day > first.day:
+            cut_spans.append((end, mentions[1].text_span[0]))
+            return first.day, mentions[1].day
+    return first.day, None
+
+
 _LEAD_IN_RE = re.compile(
     r"(?:(?:ใน|เมื่อ)\s*)?(?:วันที่|เมื่อ)\s*$"
     r"|(?:(?:กำหนด)?ส่ง(?:งาน)?\s*)(?:ภายใน|ก่อน)?\s*(?:วันที่)?\s*$"  # a deadline: "ส่งภายใน 5 ธ.ค."
@@ -208,6 +242,7 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
         first = event_dates[0]
         if first.ok:
             result.day, result.clock = first.day, first.time
+            result.day, result.until = _days_of(norm, event_dates, cut_spans)
         else:
             result.problems.append(("date", first.reason))
             result.options = result.options or list(first.candidates)

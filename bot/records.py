@@ -44,7 +44,7 @@ from bot.db.models import Advance, Case, CaseHistory, Chat, IdCounter, Officer, 
 from scheduler.rules import advance_due_date
 
 PREFIX_BY_KIND = {"advance": "A", "visit": "V", "ceremony": "V", "conference": "V"}
-REF_RE = re.compile(r"(?<![A-Za-z])([CAVcav])\s*-\s*(\d{4})\s*-\s*(\d{1,4})(?!\d)")
+REF_RE = re.compile(r"(?<![A-Za-z])([CAVcav])\s*-?\s*(\d{4})\s*-?\s*(\d{1,4})(?!\d)")  # "A2570-1", "a 2570 1" too
 STATUS_LABELS = {"open": "เปิดอยู่", "closed": "ปิดแล้ว", "cancelled": "ยกเลิก"}
 ACTION_LABELS = {
     "created": "สร้างเรื่อง",
@@ -111,7 +111,7 @@ def prefix_for(kind: str) -> str:
 
 
 def normalise_ref(text: str) -> str | None:
-    """"c-2569-7" or "C - 2569 - 0007" → "C-2569-0007"; None if there is no ref."""
+    """"c-2569-7", "C - 2569 - 0007" or "C2569-7" → "C-2569-0007"; None if there is no ref."""
     from handlers.extract.numbers import normalise_digits
 
     match = REF_RE.search(normalise_digits(text))

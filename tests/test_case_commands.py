@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import Advance, Case
@@ -73,3 +74,11 @@ def test_a_correction_that_cannot_be_taken_is_asked_back(app, officers, say):
     values = {f.label: f.value for f in card.fields}
     assert values["วันที่รับเงิน"] == "3 ธ.ค. 2568" and values["ครบกำหนดส่งใช้"] == "2 ม.ค. 2569"
     assert count_cases(app) == 0
+
+
+@pytest.mark.parametrize("ref", ["V2569-0001", "v 2569 1", "V-2569-1", "V-๒๕๖๙-๐๐๐๑"])
+def test_a_case_id_typed_loosely_is_still_found(app, officers, say, ref):
+    say("บันทึกเรื่อง รับคณะจากเมืองโอซาก้า 10 คน 16 ธ.ค. 68 10.00 น.", now=datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc))
+    say("ยืนยัน", now=datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc))
+    shown = say(f"ดู {ref}", now=datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc))
+    assert shown[0].cards and "V-2569-0001" in shown[0].text

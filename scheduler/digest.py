@@ -19,7 +19,7 @@ from bot.records import event_when
 from bot.settings import Settings
 from handlers.replies import Card, Field, Reply
 from scheduler.advances import open_advances
-from scheduler.messages import Rendered
+from scheduler.messages import Rendered, thai_span
 from scheduler.store import FAILED, Plan, plan
 from scheduler.visits import events_between
 
@@ -89,9 +89,9 @@ def digest_reply(session: Session, unit: str, first: date, last: date, now: date
     fields = [Field("งานสัปดาห์นี้", f"{len(events)} งาน"), Field("กำหนดส่ง", f"{len(deadlines)} รายการ"), Field("เงินยืมเลยกำหนด", f"{len(overdue)} รายการ")]
     items = [f"📅 {e}" for e in events] + [f"⏰ {d}" for d in deadlines] + [f"⚠️ {o}" for o in overdue]
     footnote = f"ผู้ดูแล: มีแจ้งเตือนที่ส่งไม่สำเร็จ {failed} รายการ (ดูด้วย python -m bot tick)" if failed else ""
-    text = f"สรุปงานสัปดาห์ {thai_date(first)} – {thai_date(last)} ค่ะ: งาน {len(events)} งาน กำหนดส่ง {len(deadlines)} รายการ เงินยืมเลยกำหนด {len(overdue)} รายการ"
+    text = f"สรุปงานสัปดาห์ {thai_span(first, last)} ค่ะ: งาน {len(events)} งาน กำหนดส่ง {len(deadlines)} รายการ เงินยืมเลยกำหนด {len(overdue)} รายการ"
     if not items:
-        text = f"สัปดาห์ {thai_date(first)} – {thai_date(last)} ยังไม่มีงานหรือกำหนดส่งที่บันทึกไว้ค่ะ"
+        text = f"สัปดาห์ {thai_span(first, last)} ยังไม่มีงานหรือกำหนดส่งที่บันทึกไว้ค่ะ"
     if footnote:
         text += f"\n{footnote}"
     return Reply(text=text, cards=[Card(title="สรุปงานประจำสัปดาห์", header=unit, fields=fields, items=items[:30], footnote=footnote)])

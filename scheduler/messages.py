@@ -55,6 +55,15 @@ def thai_days(days: list[date]) -> str:
     return " และ ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
 
 
+def thai_span(first: date, last: date) -> str:
+    """A span of days said once: "23–29 พ.ย. 2569", "30 พ.ย. – 6 ธ.ค. 2569"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{thai_date(last)}"
+    if first.year == last.year:
+        return f"{thai_date(first).rsplit(' ', 1)[0]} – {thai_date(last)}"
+    return f"{thai_date(first)} – {thai_date(last)}"
+
+
 def case_of(session: Session, row: Reminder) -> Case | None:
     """The case a reminder is about, as it is now (None for a digest, or once deleted)."""
     return session.get(Case, row.case_id) if row.case_id else None

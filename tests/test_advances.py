@@ -256,8 +256,11 @@ def test_cleared_without_a_number_offers_the_officers_own_advances(app, officers
 
 
 def test_reminder_days_are_written_the_way_people_write_them():
-    from scheduler.advances import thai_days
+    from scheduler.messages import thai_days, thai_span
 
     assert thai_days([date(2026, 11, 24), date(2026, 11, 27), date(2026, 11, 30), date(2026, 12, 1)]) == "24, 27, 30 พ.ย. และ 1 ธ.ค. 2569"
     assert thai_days([date(2026, 12, 28), date(2027, 1, 4)]) == "28 ธ.ค. 2569 และ 4 ม.ค. 2570"
     assert thai_days([date(2026, 12, 21)]) == "21 ธ.ค. 2569"
+    assert thai_span(date(2026, 11, 23), date(2026, 11, 29)) == "23–29 พ.ย. 2569"
+    assert thai_span(date(2026, 11, 30), date(2026, 12, 6)) == "30 พ.ย. – 6 ธ.ค. 2569"
+    assert thai_span(date(2026, 12, 28), date(2027, 1, 3)) == "28 ธ.ค. 2569 – 3 ม.ค. 2570"

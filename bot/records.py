@@ -44,6 +44,8 @@ from bot.db.models import Advance, Case, CaseHistory, Chat, IdCounter, Officer, 
 from scheduler.rules import advance_due_date
 
 PREFIX_BY_KIND = {"advance": "A", "visit": "V", "ceremony": "V", "conference": "V"}
+# A case id as typed (Thai digits too), for the handlers' command patterns; REF_RE reads it.
+REF_TYPED = r"[CAVcav]\s*-?\s*[\d๐-๙]{4}\s*-?\s*[\d๐-๙]{1,4}(?![\d๐-๙])"
 REF_RE = re.compile(r"(?<![A-Za-z])([CAVcav])\s*-?\s*(\d{4})\s*-?\s*(\d{1,4})(?!\d)")  # "A2570-1", "a 2570 1" too
 STATUS_LABELS = {"open": "เปิดอยู่", "closed": "ปิดแล้ว", "cancelled": "ยกเลิก"}
 ACTION_LABELS = {

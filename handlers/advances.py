@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.clock import thai_date, today
 from bot.db.models import Case, Officer
-from bot.records import normalise_ref, unit_case
+from bot.records import REF_TYPED, normalise_ref, unit_case
 from handlers.extract.numbers import format_baht
 from handlers.context import Context
 from handlers.incoming import Incoming
@@ -69,7 +69,11 @@ def _clear(ev: Incoming, ctx: Context, case: Case | None) -> list[Reply]:
     return text_reply(f"บันทึกแล้วค่ะ เงินยืม {case.ref} คืนเรียบร้อย ปิดเรื่องและยกเลิกการเตือนแล้วนะคะ")
 
 
-@router.message(registered, text_matches(r"^\s*(คืนเงินยืมแล้ว|เคลียร์เงินยืมแล้ว|เคลียร์แล้ว)"))
+# "คืนเงินยืมแล้ว A-…", "ส่งใช้เงินยืมแล้ว", "คืนเงินยืม A-… แล้วค่ะ"
+CLEARED_RE = rf"^\s*(?:คืนเงินยืมแล้ว|คืนเงินแล้ว|ส่งใช้เงินยืมแล้ว|ส่งใช้แล้ว|เคลียร์เงินยืมแล้ว|เคลียร์แล้ว|(?:คืน|ส่งใช้|เคลียร์)เงินยืม\s*{REF_TYPED}\s*แล้ว)"
+
+
+@router.message(registered, text_matches(CLEARED_RE))
 def clear_by_text(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = ctx.officer(ev)
     assert officer is not None

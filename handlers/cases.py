@@ -37,7 +37,7 @@ from scheduler.rules import citation as advance_rule_citation
 router = Router("cases")
 TOPIC = "case"
 
-_REF = r"[CAVcav]\s*-?\s*[\d๐-๙]{4}\s*-?\s*[\d๐-๙]{1,4}(?![\d๐-๙])"  # records.REF_RE, Thai digits still as typed
+_REF = records.REF_TYPED
 LOG_RE = re.compile(r"^\s*(บันทึกเรื่อง|แจ้งเรื่อง|new case|log)(?![a-z])(?!\s*in\b)\s*[:：]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 # "ยืมเงิน …" and "คณะ … เยือน …" are also how people *ask* about advances and
 # visits ("ยืมเงินต้องใช้เอกสารอะไร"): those start a case only when they say something

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.clock import at_bangkok
@@ -264,3 +265,9 @@ def test_reminder_days_are_written_the_way_people_write_them():
     assert thai_span(date(2026, 11, 23), date(2026, 11, 29)) == "23–29 พ.ย. 2569"
     assert thai_span(date(2026, 11, 30), date(2026, 12, 6)) == "30 พ.ย. – 6 ธ.ค. 2569"
     assert thai_span(date(2026, 12, 28), date(2027, 1, 3)) == "28 ธ.ค. 2569 – 3 ม.ค. 2570"
+
+
+@pytest.mark.parametrize("said", ["ส่งใช้เงินยืมแล้ว A-2569-0001", "คืนเงินยืม A-2569-0001 แล้วค่ะ", "คืนเงินแล้ว A2569-0001"])
+def test_clearing_said_in_other_words(app, officers, say, said):
+    log_advance(say, bkk(2025, 12, 4, 10))
+    assert "คืนเรียบร้อย" in say(said, now=bkk(2025, 12, 20, 10))[0].text

@@ -464,7 +464,11 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
         draft["title"] = title[:300]
         if draft["kind"] == "other":
             _set_kind(draft, recognise_kind(title).kind)
-        return _next_step(ev, ctx, draft, state, show_card=False)
+        # what the title says besides (the city, the number of guests) fills what is still empty
+        said = _draft_from(extract(title, today(ctx.now), draft["kind"]), title)
+        for key in ("city", "country", "place", "guests", "pages", "programme"):
+            draft[key] = draft.get(key) or said[key]
+        return _next_step(ev, ctx, draft, state, show_card=draft["kind"] in EVENT_KINDS and bool(said["city"] or said["guests"]))
     if field_name in {"date", "received"}:
         day, clock, problem, options = _read_date(text, ctx, past=field_name == "received")
         if problem:

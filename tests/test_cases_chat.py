@@ -534,3 +534,10 @@ def test_an_event_of_several_days_keeps_its_last_day(app, officers, say, line):
     say("ยืนยัน", now=NOW)
     moved = say("อัปเดต V-2569-0001 เลื่อนเป็น 10 มี.ค. 69", now=NOW)
     assert "10 มี.ค. 2569 ถึง 12 มี.ค. 2569" in moved[0].text
+
+
+def test_a_title_given_later_fills_the_city_and_guests(app, officers, say):
+    say("บันทึกเรื่อง 15 ม.ค. 69", now=NOW)
+    replies = say("รับคณะจากปักกิ่ง 12 คน", now=NOW)
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["ประเภท"] == "การเยือน/รับคณะ" and values["เมือง"] == "ปักกิ่ง" and values["จำนวน"] == "12 คน"

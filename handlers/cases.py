@@ -53,8 +53,8 @@ QUESTION_RE = re.compile(
 )
 SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|ดูเรื่อง|เปิดเรื่อง|view|show)\s*)({_REF}){POLITE}", re.IGNORECASE)
 UPDATE_RE = re.compile(rf"^\s*(?:อัปเดต|อัพเดต|อัปเดท|อัพเดท|update)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
-CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
-CANCEL_RE = re.compile(rf"^\s*(?:ยกเลิกเรื่อง|cancel case)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
+CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|ปิด|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
+CANCEL_RE = re.compile(rf"^\s*(?:ยกเลิกเรื่อง|ยกเลิก|cancel case|cancel)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 ASSIGN_RE = re.compile(rf"^\s*(?:มอบหมาย|assign)\s*({_REF})\s*(?:ให้|to)?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 BARE_AMOUNT_RE = re.compile(r"\s*([\d,]+(?:\.\d+)?)\s*")  # "25000" typed alone as the amount
 REGISTER_RE = re.compile(r"^\s*(?:ลงทะเบียน|register)\s*([A-Za-z0-9\- ]{4,40})\s*$", re.IGNORECASE)
@@ -635,7 +635,7 @@ def _change(ev: Incoming, ctx: Context, pattern: re.Pattern[str], act) -> list[R
     officer, case, refusal = _find(ev, ctx, match.group(1))
     if refusal:
         return refusal
-    note = clean_text(match.group(2))
+    note = clean_text(re.sub(POLITE, "", match.group(2)))  # "ปิดเรื่อง C-… ค่ะ" leaves no note "ค่ะ"
     try:
         return act(officer, case, note)
     except records.RecordError as exc:
@@ -733,7 +733,8 @@ def close(ev: Incoming, ctx: Context) -> list[Reply]:
 def cancel(ev: Incoming, ctx: Context) -> list[Reply]:
     def act(officer: Officer, case: Case, note: str) -> list[Reply]:
         records.cancel_case(ctx.session, case, officer, ctx.now, note if has_words(note) else "")
-        return [Reply(text=f"ยกเลิกเรื่อง {case.ref} แล้วค่ะ"), *plan_case(ctx, case, "cancelled")][:5]
+        return [Reply(text=f"ยกเลิกเรื่อง {case.ref} แล้วค่ะ" + (f" ({note})" if has_words(note) else "")),
+                *plan_case(ctx, case, "cancelled")][:5]
 
     return _change(ev, ctx, CANCEL_RE, act)
 

@@ -82,3 +82,12 @@ def test_a_case_id_typed_loosely_is_still_found(app, officers, say, ref):
     say("ยืนยัน", now=datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc))
     shown = say(f"ดู {ref}", now=datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc))
     assert shown[0].cards and "V-2569-0001" in shown[0].text
+
+
+def test_close_and_cancel_said_shortly_and_politely(app, officers, say):
+    now = datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc)
+    for line in ("บันทึกเรื่อง ประชุมหารือ 20 ธ.ค. 68", "บันทึกเรื่อง ประชุมเตรียมงาน 21 ธ.ค. 68"):
+        say(line, now=now)
+        say("ยืนยัน", now=now)
+    assert say("ปิด V-2569-0001 ค่ะ", now=now)[0].text == "ปิดเรื่อง V-2569-0001 แล้วค่ะ"
+    assert say("ยกเลิก V-2569-0002 คณะเลื่อนไม่มีกำหนดค่ะ", now=now)[0].text == "ยกเลิกเรื่อง V-2569-0002 แล้วค่ะ (คณะเลื่อนไม่มีกำหนด)"

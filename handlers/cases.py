@@ -185,7 +185,10 @@ def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
         if draft.get("amount"):
             fields.append(Field("จำนวนเงิน", format_baht(Decimal(draft["amount"]))))
         received = _day(draft, "received_on")
-        if received:
+        if received and any(name == "received" for name, _q in draft.get("problems") or []):
+            # a receipt date still being asked about: no due date worked out from it yet
+            fields.append(Field("วันที่รับเงิน", f"{thai_date(received)} (รอยืนยัน)"))
+        elif received:
             fields.append(Field("วันที่รับเงิน", thai_date(received)))
             fields.append(Field("ครบกำหนดส่งใช้", thai_date(advance_due_date(received))))
             footnote = advance_rule_citation()

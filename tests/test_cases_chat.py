@@ -435,6 +435,8 @@ def test_a_receipt_date_still_ahead_is_asked_back(app, officers, say):
     replies = say("ยืมเงิน 5,000 บาท อบรม รับเงิน 3 ธ.ค. 68", now=NOW)  # on 1 Dec
     assert "ยังไม่ถึงค่ะ ได้รับเงินวันไหนคะ" in replies[-1].text
     assert [a.label for a in replies[-1].quick] == ["3 ธ.ค. 2567", "1 ธ.ค. 2568"]
+    asked = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert asked["วันที่รับเงิน"] == "3 ธ.ค. 2568 (รอยืนยัน)" and "ครบกำหนดส่งใช้" not in asked  # no due date from it
     card = say("1 ธ.ค. 68", now=NOW)[0].cards[0]
     assert {f.label: f.value for f in card.fields}["วันที่รับเงิน"] == "1 ธ.ค. 2568"
     say("ยกเลิก", now=NOW)

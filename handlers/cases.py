@@ -22,6 +22,7 @@ from bot.db.models import Case, Officer
 from bot.officers import HOW_TO_REGISTER, by_line_id, find_by_name, register
 from handlers import advances, visits
 from handlers.context import Context
+from knowledge.text.normalize import strip_tones
 from handlers.extract.dates import RECEIVED_RE, DateMention, find_dates, find_times
 from handlers.extract.fields import MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
 from handlers.extract.kinds import EVENT_KINDS, KIND_LABELS, kind_from_answer, recognise_kind
@@ -47,10 +48,16 @@ DELEGATION_RE = re.compile(r"^\s*คณะ.+เยือน", re.DOTALL)
 # "บันทึกเงินยืม 15,000 …", "บันทึก การเยือน …": the kind word stays in the text it is read
 # from. Not "บันทึก" alone: บันทึกความเข้าใจ (MOU) and บันทึกการประชุม are things people ask about.
 LOG_KIND_RE = re.compile(r"^\s*บันทึก\s*((?:เงินยืม|ยืมเงิน|การเยือน|การรับคณะ|รับคณะ|คณะ)\S*.*)$", re.DOTALL)
-QUESTION_RE = re.compile(
-    r"\?|？|อย่างไร|ยังไง|อะไร|(?<!ผ้า)ไหม|มั้ย|หรือไม่|หรือเปล่า|กี่|เท่าไร|เท่าไหร่|ขั้นตอน|ต้องทำ|ที่ไหน|เมื่อไร|เมื่อไหร่|ใคร|"
+# matched without tone marks, as people type on a phone ("ตองคืนภายในกีวัน"); the กี of
+# เกี่ยว/โตเกียว is not กี่
+QUESTION_RE = re.compile(strip_tones(
+    r"\?|？|อย่างไร|ยังไง|อะไร|(?<!ผ้า)ไหม|มั้ย|หรือไม่|หรือเปล่า|(?<!เ)กี่|เท่าไร|เท่าไหร่|ขั้นตอน|ต้องทำ|ที่ไหน|เมื่อไร|เมื่อไหร่|ใคร|"
     r"ได้หรือ|\bhow\b|\bwhat\b"
-)
+))
+
+
+def is_question(text: str) -> bool:
+    return QUESTION_RE.search(strip_tones(text)) is not None
 SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|ดูเรื่อง|เปิดเรื่อง|view|show)\s*)({_REF}){POLITE}", re.IGNORECASE)
 UPDATE_RE = re.compile(rf"^\s*(?:อัปเดต|อัพเดต|อัปเดท|อัพเดท|update)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|ปิด|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -270,7 +277,7 @@ def _create(ev: Incoming, ctx: Context, officer: Officer, draft: dict[str, Any])
 
 
 def _not_a_question(ev: Incoming, _ctx: Context) -> bool:
-    return QUESTION_RE.search(ev.text) is None
+    return not is_question(ev.text)
 
 
 @router.message(_matching(LOG_RE))
@@ -449,6 +456,8 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
     field_name = step.removeprefix("ask:")
     if step == "confirm":
         return _correct(ev, ctx, state, draft, text)
+    if field_name != "title" and is_question(text) and not _answers_field(field_name, text, ctx):
+        return None  # a question about the manuals while a draft waits: answered there; the draft stays
     if field_name == "kind":
         kind = kind_from_answer(text)
         if kind is None:
@@ -495,6 +504,17 @@ def answer(ev: Incoming, ctx: Context) -> list[Reply] | None:
     return None
 
 
+def _answers_field(field_name: str, text: str, ctx: Context) -> bool:
+    """Whether the text holds what the open question asks (an amount, a date, a kind)."""
+    if field_name == "amount":
+        return _read_amount(text) is not None
+    if field_name in {"date", "received"}:
+        return bool(find_dates(text, today(ctx.now)))
+    if field_name == "kind":
+        return kind_from_answer(text) is not None
+    return True
+
+
 def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str) -> list[Reply] | None:
     """On the confirm step a date or an amount typed alone corrects the draft; other
     text is not ours (it falls through, e.g. to a question about the manuals)."""
@@ -525,7 +545,7 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
             draft["guests"] = guests
         if (times and draft.get("day")) or guests is not None:
             return _next_step(ev, ctx, draft, state)
-    if QUESTION_RE.search(text) is None:
+    if not is_question(text):
         # a correction not understood: say so here rather than answer it from the manuals
         what = {"advance": "วันที่รับเงินหรือจำนวนเงิน"}.get(draft["kind"], "วันที่ เวลา หรือจำนวนคน" if draft["kind"] in EVENT_KINDS else "วันที่")
         return text_reply(NOT_CORRECTED.format(what=what))

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import Advance, Case
+from bot.db.models import Advance, Case, ConversationState
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)  # Sat 21 Nov 2026, 10.00 Bangkok
 
@@ -91,3 +91,17 @@ def test_close_and_cancel_said_shortly_and_politely(app, officers, say):
         say("ยืนยัน", now=now)
     assert say("ปิด V-2569-0001 ค่ะ", now=now)[0].text == "ปิดเรื่อง V-2569-0001 แล้วค่ะ"
     assert say("ยกเลิก V-2569-0002 คณะเลื่อนไม่มีกำหนดค่ะ", now=now)[0].text == "ยกเลิกเรื่อง V-2569-0002 แล้วค่ะ (คณะเลื่อนไม่มีกำหนด)"
+
+
+def test_a_question_without_tone_marks_is_not_logged_as_an_advance(app, officers, say):
+    replies = say("ยืมเงินไปราชการ ตองคืนภายในกีวัน", now=NOW)
+    assert "บันทึกเรื่องใหม่" not in replies[0].text and "30" in replies[0].text
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ConversationState)) == 0
+
+
+def test_a_question_while_a_draft_waits_is_answered_and_the_draft_goes_on(app, officers, say):
+    assert "จำนวนเท่าไหร่" in say("ยืมเงิน ไปประชุมที่โตเกียว", now=NOW)[-1].text
+    answer = say("พันธกิจของสำนักงานการต่างประเทศมีอะไรบ้าง", now=NOW)
+    assert "ไม่เข้าใจจำนวนเงิน" not in answer[0].text and "1,000" not in answer[0].text
+    assert "ได้รับเงินยืมวันไหน" in say("ห้าพันค่ะ", now=NOW)[-1].text

@@ -69,3 +69,11 @@ def test_never_crashes_and_never_negative(text):
         assert 0 <= amount.text_span[0] < amount.text_span[1] <= len(text)
     for count in find_counts(text):
         assert count.value > 0
+
+
+def test_a_number_word_inside_another_word_is_no_amount():
+    from handlers.extract.numbers import find_amounts
+
+    assert find_amounts("พันธกิจของสำนักงานมีอะไรบ้าง") == []
+    assert [a.value for a in find_amounts("ห้าพันค่ะ")] == [5000]
+    assert [a.value for a in find_amounts("ยืมเงินสองหมื่นห้าพันบาท")] == [25000]

@@ -29,7 +29,11 @@ _DIGIT_AMOUNT_RE = re.compile(
     rf"(?<![\d.,])(?P<body>(?:(?:{_NUM})\s*{_MULT}\s*)+(?:{_NUM})?|(?:{_NUM}))\s*(?P<baht>บาท|฿|baht|thb)?",
     re.IGNORECASE,
 )
-_THAI_AMOUNT_RE = re.compile(rf"(?P<body>{_WORD}+)\s*(?P<baht>บาท)?")
+# a Thai number word is not the start of another word ("พันธกิจ" is no 1,000), though a
+# particle may follow it ("ห้าพันค่ะ")
+_THAI_AMOUNT_RE = re.compile(
+    rf"(?P<body>{_WORD}+)(?:\s*(?P<baht>บาท)|(?!(?!ค่ะ|คะ|ครับ|นะ|จ้ะ|จ้า|ค่า)[\u0e01-\u0e4e]))"
+)
 
 COUNT_UNITS = ("คน", "ท่าน", "ราย", "หน้า", "ชุด", "people", "persons", "pax", "pages")
 _COUNT_RE = re.compile(

@@ -742,24 +742,24 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
     return _change(ev, ctx, UPDATE_RE, act)
 
 
+def _end(ev: Incoming, ctx: Context, pattern: re.Pattern[str], finish, done: str, planned: str) -> list[Reply]:
+    """Close or cancel a case: the record, a reply that repeats the reason, its reminders."""
+    def act(officer: Officer, case: Case, note: str) -> list[Reply]:
+        note = note if has_words(note) else ""
+        finish(ctx.session, case, officer, ctx.now, note)
+        return [Reply(text=f"{done} {case.ref} แล้วค่ะ" + (f" ({note})" if note else "")), *plan_case(ctx, case, planned)][:5]
+
+    return _change(ev, ctx, pattern, act)
+
+
 @router.message(_matching(CLOSE_RE))
 def close(ev: Incoming, ctx: Context) -> list[Reply]:
-    def act(officer: Officer, case: Case, note: str) -> list[Reply]:
-        records.close_case(ctx.session, case, officer, ctx.now, note if has_words(note) else "")
-        return [Reply(text=f"ปิดเรื่อง {case.ref} แล้วค่ะ" + (f" ({note})" if has_words(note) else "")),
-                *plan_case(ctx, case, "closed")][:5]
-
-    return _change(ev, ctx, CLOSE_RE, act)
+    return _end(ev, ctx, CLOSE_RE, records.close_case, "ปิดเรื่อง", "closed")
 
 
 @router.message(_matching(CANCEL_RE))
 def cancel(ev: Incoming, ctx: Context) -> list[Reply]:
-    def act(officer: Officer, case: Case, note: str) -> list[Reply]:
-        records.cancel_case(ctx.session, case, officer, ctx.now, note if has_words(note) else "")
-        return [Reply(text=f"ยกเลิกเรื่อง {case.ref} แล้วค่ะ" + (f" ({note})" if has_words(note) else "")),
-                *plan_case(ctx, case, "cancelled")][:5]
-
-    return _change(ev, ctx, CANCEL_RE, act)
+    return _end(ev, ctx, CANCEL_RE, records.cancel_case, "ยกเลิกเรื่อง", "cancelled")
 
 
 @router.message(_matching(ASSIGN_RE))

@@ -350,23 +350,36 @@ _ASKED_YEAR_RE = re.compile(strip_tones(r"(?:ปี|พ\.?ศ\.?)\s*(?:ไหน
 _BE_YEAR_IN_TEXT = re.compile(r"(?<!\d)25\d\d(?!\d)")
 _ASKED_PERCENT_RE = re.compile(strip_tones(r"กี่\s*(?:เปอร์เซ็นต์|%)|ร้อยละ\s*(?:เท่าไร|เท่าไหร่|กี่)|กี่\s*ร้อยละ"))
 _PERCENT_IN_TEXT = re.compile(strip_tones(r"ร้อยละ\d|\d\s*%|\dเปอร์เซ็นต์"))
-ASK_YEAR = True
 # "ใช้เวลาเท่าไหร่", "นานแค่ไหน": the answer is a length of time in any unit
 _ASKED_HOW_LONG_RE = re.compile(strip_tones(r"(?:ใช้เวลา|ระยะเวลา|นาน)\s*(?:เท่าไร|เท่าไหร่|แค่ไหน|เท่าใด|ไหม|กี่)|นานแค่ไหน|นานเท่าไร|นานเท่าไหร่"))
 _ANY_DURATION = re.compile(strip_tones(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)"))
 
 
 @lru_cache(maxsize=1024)
-def _answer_unit_re(text: str):
+def _asked(text: str) -> tuple[str, str] | None:
+    """The quantity a question asks for, read once for ranking and for confidence:
+    ("year", ""), ("percent", ""), ("unit", "วัน") for "กี่วัน", ("time", "") for
+    "ใช้เวลาเท่าไหร่"; None when it asks for none."""
     t = strip_tones(text)
-    if ASK_YEAR and _ASKED_YEAR_RE.search(t):
-        return _BE_YEAR_IN_TEXT
-    if ASK_YEAR and _ASKED_PERCENT_RE.search(t):
-        return _PERCENT_IN_TEXT
+    if _ASKED_YEAR_RE.search(t):
+        return "year", ""
+    if _ASKED_PERCENT_RE.search(t):
+        return "percent", ""
     m = _ASKED_UNIT_RE.search(t)
-    if not m:
-        return _ANY_DURATION if _ASKED_HOW_LONG_RE.search(t) else None
-    unit = m.group(1)
+    if m:
+        return "unit", m.group(1)
+    return ("time", "") if _ASKED_HOW_LONG_RE.search(t) else None
+
+
+@lru_cache(maxsize=1024)
+def _answer_unit_re(text: str):
+    """The answer as a passage would write it, for the ranking boost: "30 วัน" for "กี่วัน"."""
+    asked = _asked(text)
+    if asked is None:
+        return None
+    kind, unit = asked
+    if kind != "unit":
+        return {"year": _BE_YEAR_IN_TEXT, "percent": _PERCENT_IN_TEXT, "time": _ANY_DURATION}[kind]
     alts = _UNIT_ALIASES.get(unit, unit)
     return re.compile(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:" + alts + ")")
 
@@ -383,22 +396,19 @@ def answer_shape(text: str) -> "re.Pattern | str | None":
     pattern (a BE year, a number for a percentage, a count: "3 ครั้ง", "ครั้งเดียว"). None when
     the question asks for no quantity. A passage without it cannot answer, however well its
     words match ("ลาคลอดได้กี่วัน" against the leave procedure's steps): not confident."""
-    t = strip_tones(text)
-    if _ASKED_YEAR_RE.search(t):
-        return _BE_YEAR_IN_TEXT
-    if _ASKED_PERCENT_RE.search(t):
-        return _ANY_NUMBER
-    m = _ASKED_UNIT_RE.search(t)
-    if not m:
-        return "duration" if _ASKED_HOW_LONG_RE.search(t) else None
-    unit = m.group(1)
+    asked = _asked(text)
+    if asked is None:
+        return None
+    kind, unit = asked
+    if kind != "unit":
+        return {"year": _BE_YEAR_IN_TEXT, "percent": _ANY_NUMBER, "time": "duration"}[kind]
     if unit in _TIME_UNITS:
         # "ลาได้กี่วัน" asks what a rule allows: a step's own time does not answer it
-        return "stated_duration" if _ASKED_ALLOWANCE_RE.search(t) else "duration"
+        return "stated_duration" if _ASKED_ALLOWANCE_RE.search(strip_tones(text)) else "duration"
     if unit == strip_tones("บาท"):
         return "money"
     if unit == "ปี":
-        return re.compile(r"\d+ปี|(?<!\d)25\d\d(?!\d)")
+        return re.compile(r"\d+ปี|" + _BE_YEAR_IN_TEXT.pattern)
     return re.compile(r"\d[\d,.]*" + unit + "|" + unit + strip_tones("เดียว"))
 
 

@@ -170,6 +170,17 @@ def _when(day: date, clock: time | None, until: date | None = None) -> str:
     return f"{when} ถึง {thai_date(until)}" if until and until > day else when
 
 
+def _detail_fields(values: dict[str, Any]) -> list[Field]:
+    """Place, city, country, numbers, guests and pages: the same lines on the draft card
+    and on the saved case."""
+    fields = [Field(label, str(values[key])) for key, label in DRAFT_LABELS if values.get(key)]
+    if values.get("guests"):
+        fields.append(Field("จำนวน", f"{values['guests']} คน"))
+    if values.get("pages"):
+        fields.append(Field("จำนวนหน้า", f"{values['pages']} หน้า"))
+    return fields
+
+
 def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
     kind = draft["kind"]
     fields = [Field("ประเภท", KIND_LABELS.get(kind, kind)), Field("เรื่อง", _title(draft) or "-")]
@@ -177,13 +188,7 @@ def _draft_card(draft: dict[str, Any], complete: bool) -> Card:
     if day:
         label = "วันที่" if kind in EVENT_KINDS else ("วันงาน/เดินทาง" if kind == "advance" else "กำหนดส่ง")
         fields.append(Field(label, _when(day, _clock(draft), _day(draft, "until"))))
-    for key, label in DRAFT_LABELS:
-        if draft.get(key):
-            fields.append(Field(label, draft[key]))
-    if draft.get("guests"):
-        fields.append(Field("จำนวน", f"{draft['guests']} คน"))
-    if draft.get("pages"):
-        fields.append(Field("จำนวนหน้า", f"{draft['pages']} หน้า"))
+    fields += _detail_fields(draft)
     if draft.get("programme") and kind == "visit":
         fields.append(Field("กำหนดการ", ", ".join(title for _k, title in draft["programme"])))
     footnote = ""
@@ -603,18 +608,15 @@ def _case_card(ctx: Context, case: Case, with_history: bool = True) -> Card:
         fields += [Field("จำนวนเงิน", format_baht(advance.amount)), Field("วันที่รับเงิน", thai_date(advance.received_on)),
                    Field("ครบกำหนดส่งใช้", thai_date(advance.due_on))]
         footnote = advance_rule_citation()
+    # what the message said beyond the columns: a visit's own row where it has one
+    # (edits land there), else Case.fields (a conference's city, a letter's number)
+    kept = dict(case.fields or {})
     visit = records.visit_of(ctx.session, case.id)
     if visit is not None:
-        for label, value in (("เมือง", visit.city), ("ประเทศ", visit.country), ("สถานที่", visit.place)):
-            if value:
-                fields.append(Field(label, value))
-        if visit.guests:
-            fields.append(Field("จำนวน", f"{visit.guests} คน"))
-        if visit.items:
-            fields.append(Field("กำหนดการ", ", ".join(item.title for item in visit.items)))
-    for key, label in DRAFT_LABELS:
-        if key in {"contract_no", "letter_no"} and case.fields.get(key):
-            fields.append(Field(label, str(case.fields[key])))
+        kept |= {"place": visit.place, "city": visit.city, "country": visit.country, "guests": visit.guests}
+    fields += _detail_fields(kept)
+    if visit is not None and visit.items:
+        fields.append(Field("กำหนดการ", ", ".join(item.title for item in visit.items)))
     if case.close_note:
         fields.append(Field("หมายเหตุปิดเรื่อง", case.close_note))
     items = []

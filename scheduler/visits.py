@@ -24,6 +24,8 @@ from scheduler.store import Plan, cancel_pending, plan
 
 KINDS = ("visit_logged", "visit_notice", "visit_morning", "visit_changed", "visit_cancelled")
 URGENT_WITHIN = timedelta(hours=24)
+NO_GROUP = ("ยังไม่มีกลุ่มไลน์ของหน่วยงานที่รับแจ้งเตือนค่ะ หากต้องการให้แจ้งในกลุ่ม "
+            "เชิญบอทเข้ากลุ่ม แล้วให้ผู้ดูแลพิมพ์ \"ลงทะเบียนกลุ่ม\" นะคะ")
 
 
 def is_event(session: Session, case: Case) -> bool:
@@ -61,8 +63,12 @@ def plan_visit(session: Session, case: Case, change: str, settings: Settings, no
             days, morning = _plan_notices(session, case, start, t, settings, now)
             notices |= days
             morning_too = morning_too or morning
+    if change == "created" and start is not None and start < now:
+        return [Reply(text="วันงานผ่านมาแล้ว จึงไม่มีการแจ้งเตือนล่วงหน้านะคะ")]
     if not targets:
-        return []
+        # said once, when it is logged: otherwise the officer would wait for notices
+        # that no group is there to receive
+        return [Reply(text=NO_GROUP)] if change == "created" and start is not None else []
     if change == "rescheduled":
         return [Reply(text="แจ้งกำหนดการใหม่ในกลุ่มแล้ว และปรับการแจ้งเตือนให้แล้วค่ะ")]
     if change != "created":

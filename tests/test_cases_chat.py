@@ -17,6 +17,7 @@ from handlers.cases import router as cases_router
 from handlers.context import Context
 from handlers.replies import parse_postback
 from tests.conftest import OFFICER_ID, incoming
+from tests.test_tick import bkk
 
 NOW = datetime(2025, 12, 1, 3, 0, tzinfo=timezone.utc)  # Mon 1 Dec 2025, 10.00 Bangkok
 LATER = datetime(2025, 12, 5, 3, 0, tzinfo=timezone.utc)  # Fri 5 Dec 2025: money received on 3 Dec is logged
@@ -461,8 +462,8 @@ def test_a_menu_command_in_the_middle_of_a_draft_is_that_command(app, officers, 
 def test_the_word_before_a_date_leaves_the_title_with_it(app, officers, say):
     replies = say("แจ้งเรื่อง คณะผู้แทนจากกรุงฮานอยเข้าเยี่ยมคารวะผู้ว่าฯ วันที่ 8 ธ.ค. เวลา 10.30 น. 15 คน", now=NOW)
     values = {f.label: f.value for f in replies[0].cards[0].fields}
-    assert values["เรื่อง"] == "คณะผู้แทนจากกรุงฮานอยเข้าเยี่ยมคารวะผู้ว่าฯ 15 คน"
-    assert values["วันที่"] == "8 ธ.ค. 2568 10.30 น."
+    assert values["เรื่อง"] == "คณะผู้แทนจากกรุงฮานอยเข้าเยี่ยมคารวะผู้ว่าฯ"  # the count has its own line
+    assert values["วันที่"] == "8 ธ.ค. 2568 10.30 น." and values["จำนวน"] == "15 คน"
 
 
 def test_a_day_the_month_never_has_is_asked_again_not_just_refused(app, officers, say):
@@ -543,3 +544,40 @@ def test_a_title_given_later_fills_the_city_and_guests(app, officers, say):
     replies = say("รับคณะจากปักกิ่ง 12 คน", now=NOW)
     values = {f.label: f.value for f in replies[0].cards[0].fields}
     assert values["ประเภท"] == "การเยือน/รับคณะ" and values["เมือง"] == "ปักกิ่ง" and values["จำนวน"] == "12 คน"
+
+
+def test_advance_sum_after_the_purpose_and_a_plain_received(app, officers, say):
+    """"ยืมเงิน ค่าเดินทาง 20000 รับ 10 พ.ย." is complete: nothing is asked back."""
+    replies = say("ยืมเงิน ค่าเดินทาง 20000 รับ 10 พ.ย.", now=bkk(2026, 11, 21, 9))
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["เรื่อง"] == "ค่าเดินทาง"
+    assert values["จำนวนเงิน"] == "20,000 บาท" and values["วันที่รับเงิน"] == "10 พ.ย. 2569"
+    assert values["ครบกำหนดส่งใช้"] == "10 ธ.ค. 2569"
+    assert "ถูกต้องไหม" in replies[-1].text
+
+
+def test_a_conference_keeps_its_city_after_it_is_saved(app, officers, say):
+    say("บันทึกเรื่อง ประชุม C40 ที่โตเกียว 3-5 มี.ค. 70", now=bkk(2026, 11, 21, 9))
+    replies = say("ยืนยัน", now=bkk(2026, 11, 21, 9))
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["วันที่"] == "3 มี.ค. 2570 ถึง 5 มี.ค. 2570"
+    assert (values["เมือง"], values["ประเทศ"]) == ("โตเกียว", "ญี่ปุ่น")
+    shown = say(f"ดูเรื่อง {replies[0].text.split()[2]}", now=bkk(2026, 11, 22, 9))
+    assert "โตเกียว" in shown[0].text or any("โตเกียว" == f.value for f in shown[0].cards[0].fields)
+
+
+def test_the_officer_learns_when_no_group_will_hear_of_an_event(app, officers, say):
+    say("บันทึกเรื่อง รับคณะจากโซล 15 ม.ค. 70", now=bkk(2026, 11, 21, 9))
+    replies = say("ยืนยัน", now=bkk(2026, 11, 21, 9))
+    assert any("ลงทะเบียนกลุ่ม" in r.text for r in replies)
+    say("บันทึกเรื่อง รับคณะจากโซล 15 ม.ค. 69", now=bkk(2026, 11, 21, 9))
+    replies = say("ยืนยัน", now=bkk(2026, 11, 21, 9))
+    assert any("ผ่านมาแล้ว" in r.text for r in replies)
+    assert not any("ลงทะเบียนกลุ่ม" in r.text for r in replies)
+
+
+def test_a_visit_title_leaves_the_count_and_the_place_to_their_own_lines(app, officers, say):
+    replies = say("บันทึกเรื่อง รับคณะจากโซล 12 คน 15 ม.ค. 70 ที่ศาลาว่าการ", now=bkk(2026, 11, 21, 9))
+    values = {f.label: f.value for f in replies[0].cards[0].fields}
+    assert values["เรื่อง"] == "รับคณะจากโซล"
+    assert (values["สถานที่"], values["จำนวน"], values["เมือง"]) == ("ศาลาว่าการ", "12 คน", "โซล")

@@ -77,3 +77,21 @@ def test_a_number_word_inside_another_word_is_no_amount():
     assert find_amounts("พันธกิจของสำนักงานมีอะไรบ้าง") == []
     assert [a.value for a in find_amounts("ห้าพันค่ะ")] == [5000]
     assert [a.value for a in find_amounts("ยืมเงินสองหมื่นห้าพันบาท")] == [25000]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("ยืมเงิน ค่าเดินทาง 20000", 20000),
+        ("ยืมเงินค่าที่พัก ๓๕,๐๐๐ รับ 19/11", 35000),
+        ("ยืมเงินไปโซล 2569 รับ 10 พ.ย.", None),  # a year
+        ("ยืมเงิน โทร 081-234-5678", None),  # a phone number
+        ("ยืมเงิน ค่าอาหาร 15 คน", None),  # a head count
+        ("ยืมเงิน ค่าอาหาร 50", None),  # too small to be the sum of an advance
+    ],
+)
+def test_a_bare_sum_anywhere_in_an_advance(text, value):
+    """Once the message is known to be an advance, the sum may come after the purpose."""
+    amounts = find_amounts(text, bare=True)
+    assert [a.value for a in amounts][:1] == ([Decimal(value)] if value else [])
+    assert find_amounts("ประชุม ค่าเดินทาง 20000") == []  # without bare: not money

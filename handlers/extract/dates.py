@@ -100,7 +100,7 @@ _DAY_ONLY_RE = re.compile(
 # What something was received on is in the past: "รับเงินวันที่ 20", "ได้รับ 20 นี้",
 # "ได้รับเงินยืม 25 พ.ย.", "รับเงินเมื่อ 3 ธ.ค.".
 RECEIVED_RE = re.compile(
-    r"((?:ได้)?รับเงิน(?:ยืม)?|ได้รับ|รับเมื่อ|received(?: on)?)\s*(?:เมื่อ)?\s*(?:วันที่)?\s*$", re.IGNORECASE
+    r"((?:ได้)?รับเงิน(?:ยืม)?|ได้รับ|รับเมื่อ|(?<![\u0e01-\u0e4f])รับ|received(?: on)?)\s*(?:เมื่อ)?\s*(?:วันที่)?\s*$", re.IGNORECASE
 )
 _SPACED_RE = re.compile(r"(?<![\d.,/:])(?P<day>\d{1,2})\s(?P<month>\d{1,2})\s(?P<year>\d{4})(?!\d)")
 

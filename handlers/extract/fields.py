@@ -81,6 +81,7 @@ _NOT_CITIES = ("พี่", "น้อง", "ไทย", "หลวง", "หล
 _FROM_RE = re.compile(r"(?:จาก|from)\s?(?:เมือง|ประเทศ|นคร)?\s?([\u0e01-\u0e4ea-zA-Z]+)", re.IGNORECASE)
 _PLACE_RE = re.compile(r"(?:ณ|at)\s+(.+?)(?=\s+(?:วันที่|เวลา|\d)|$)")
 _ROOM_RE = re.compile(r"(ห้อง\S+|ศาลาว่าการ\S*)")
+_PLACE_LEAD_RE = re.compile(r"(?:ที่|ณ)\s*$")
 # Reference numbers the manuals' case types carry: the loan contract of an advance
 # (เลขที่สัญญายืม, 000 notes E25) and an official letter's number (E27, e.g. กท 0410/202).
 _CONTRACT_RE = re.compile(r"สัญญา(?:ยืม)?(?:เงิน)?\s*(?:เลขที่|ที่|no\.?)\s*([0-9A-Za-z\u0e01-\u0e2e/.-]*\d[0-9A-Za-z/.-]*)", re.IGNORECASE)
@@ -247,12 +248,19 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
             result.problems.append(("date", first.reason))
             result.options = result.options or list(first.candidates)
     amounts = find_amounts(norm)
+    if not amounts and result.kind == "advance":
+        # "ยืมเงิน ค่าเดินทาง 20000": the sum came after the purpose, not after "ยืมเงิน"
+        dated = [m.text_span for m in dates]
+        amounts = [a for a in find_amounts(norm, bare=True)
+                   if not any(s < a.text_span[1] and a.text_span[0] < e for s, e in dated)]
     if amounts and result.kind == "advance":
         result.amount = amounts[0].value.quantize(Decimal("0.01"))
         cut_spans.append(amounts[0].text_span)
     for count in find_counts(norm):
         if count.unit == "คน" and result.guests is None:
             result.guests = count.value
+            if result.kind in EVENT_KINDS:
+                cut_spans.append(count.text_span)  # shown as its own line: "จำนวน 12 คน"
         elif count.unit == "หน้า" and result.pages is None:
             result.pages = count.value
     contract = _CONTRACT_RE.search(norm)
@@ -269,6 +277,8 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
         place = _PLACE_RE.search(norm) or _ROOM_RE.search(norm)
         if place:
             result.place = body[place.start(1) : place.end(1)].strip()[:200]
+            lead = _PLACE_LEAD_RE.search(norm[: place.start()])  # "ที่ศาลาว่าการ": the word goes too
+            cut_spans.append((lead.start() if lead else place.start(), place.end()))
     title = _cut(norm, cut_spans)
     title = re.sub(r"^(วันที่|เมื่อ)\s*|\s*(วันที่|เวลา|เมื่อ)$", "", title).strip()
     if result.kind == "advance":

@@ -94,9 +94,13 @@ def _digits_body_value(body: str) -> Decimal | None:
     return total if pos >= len(body.rstrip()) else None
 
 
-def find_amounts(text: str) -> list[Amount]:
+def find_amounts(text: str, bare: bool = False) -> list[Amount]:
     """Money mentioned in the text, in order. Bare numbers count only after words
-    like "ยืมเงิน"/"จำนวน", so that "12 คน" or a year is never taken for money."""
+    like "ยืมเงิน"/"จำนวน", so that "12 คน" or a year is never taken for money.
+
+    With `bare` (the message is already known to be about an advance), a bare sum of
+    at least BARE_MIN anywhere counts too ("ยืมเงิน ค่าเดินทาง 20000"), except a year,
+    a piece of a phone number, a reference or a time."""
     norm = normalise_digits(text)
     found: list[Amount] = []
     for match in _DIGIT_AMOUNT_RE.finditer(norm):
@@ -105,9 +109,9 @@ def find_amounts(text: str) -> list[Amount]:
         has_multiplier = re.search(_MULT, body, re.IGNORECASE) is not None
         explicit = bool(match.group("baht")) or has_multiplier
         if not explicit:
-            if not _AMOUNT_CONTEXT_RE.search(norm[: match.start()]):
-                continue
             if re.match(r"\s*(คน|ท่าน|ราย|หน้า|วัน|โมง|ทุ่ม|น\.|นาฬิกา|[./:-]\d)", after):
+                continue
+            if not _AMOUNT_CONTEXT_RE.search(norm[: match.start()]) and not (bare and _bare_sum(norm, match.start(), body)):
                 continue
         value = _digits_body_value(body)
         if value is None or value <= 0:
@@ -124,6 +128,22 @@ def find_amounts(text: str) -> list[Amount]:
         if number:
             found.append(Amount(Decimal(number), (match.start(), match.end()), explicit=True))
     return sorted(found, key=lambda a: a.text_span)
+
+
+BARE_MIN = 100
+_YEAR_LIKE_RE = re.compile(r"(?:25|20)\d\d")
+
+
+def _bare_sum(norm: str, start: int, body: str) -> bool:
+    if start and norm[start - 1] in "-/#:":
+        return False  # 081-234-5678, 12/2569, #4567
+    plain = body.replace(",", "")
+    if _YEAR_LIKE_RE.fullmatch(plain) and "," not in body:
+        return False  # 2569, 2026
+    try:
+        return Decimal(plain) >= BARE_MIN
+    except InvalidOperation:
+        return False
 
 
 def find_counts(text: str) -> list[Count]:

@@ -14,7 +14,8 @@ from handlers.extract.numbers import format_baht
 from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply, text_reply
-from handlers.router import Router, registered, text_is, text_matches
+from handlers.extract.words import POLITE
+from handlers.router import Router, registered, text_matches
 from scheduler import advances as adv_rules
 from scheduler import checklist, rules
 
@@ -41,7 +42,13 @@ def _find_case(ctx: Context, officer: Officer, ref: str | None = None, case_id: 
     return case
 
 
-@router.message(registered, text_is("เงินยืมค้าง", "เงินยืมที่ค้าง", "เงินยืมคงค้าง", "ดูเงินยืมค้าง"))
+# "เงินยืมค้าง" (the menu), "ดูเงินยืมที่ค้างอยู่ค่ะ", "เงินยืมของฉัน", "รายการเงินยืมทั้งหมด"
+LIST_RE = (r"^\s*(?:ขอ\s*)?(?:ดู|เช็ก|เช็ค)?\s*(?:รายการ)?\s*เงินยืม\s*"
+           r"(?:(?:ที่|คง)?\s*ค้าง(?:อยู่)?|ของ\s*(?:ฉัน|ผม|หนู|เรา|ดิฉัน|กระผม|ตัวเอง)|ทั้งหมด)"
+           r"\s*(?:มี)?(?:อะไร)?(?:บ้าง)?" + POLITE)
+
+
+@router.message(registered, text_matches(LIST_RE))
 def list_open(ev: Incoming, ctx: Context) -> list[Reply]:
     officer = ctx.officer(ev)
     assert officer is not None

@@ -18,7 +18,8 @@ from typing import Any
 from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply, postback
-from handlers.router import Router, is_text
+from handlers.extract.words import POLITE
+from handlers.router import Router, is_text, text_matches
 from knowledge.answer import brief_step, citation, clean_title, numbered, section_answer, shorten
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,18 @@ def cached_answer(engine: Any, text: str) -> Reply:
             while len(_answers) > ANSWER_CACHE_SIZE:
                 _answers.popitem(last=False)
     return reply
+
+
+# "ดูเพิ่ม" typed instead of tapping: each answer is self-contained (no per-chat memory of
+# the last one), so say where the rest is rather than search the manuals for the word
+MORE_RE = r"^\s*(?:ขอ\s*)?(?:ดูเพิ่ม(?:เติม)?|ดูทั้งหมด|ดูต่อ|อ่านต่อ|ต่อ|เพิ่มเติม|ขั้นตอนทั้งหมด|more|see all)" + POLITE
+MORE_HINT = ("แตะปุ่ม \"ดูขั้นตอนทั้งหมด\" ใต้คำตอบได้เลยค่ะ หรือพิมพ์ \"ขั้นตอน\" ตามด้วยชื่องาน "
+             "เช่น \"ขั้นตอนพิธีมอบกุญแจเมือง\" นะคะ")
+
+
+@router.message(text_matches(MORE_RE))
+def more(_ev: Incoming, _ctx: Context) -> list[Reply]:
+    return [Reply(text=MORE_HINT, quick=[Action("ขั้นตอนพิธีมอบกุญแจเมือง", text="ขั้นตอนพิธีมอบกุญแจเมือง")])]
 
 
 @router.message()

@@ -109,6 +109,9 @@ async def test_open_advances_most_urgent_first(app, officers, say):
     assert "2 รายการ" in text
     assert text.index("A-2569-0002") < text.index("A-2569-0001")  # due 2 Jan before 9 Jan
     assert "เหลือ 13 วัน" in text
+    for asked in ("เงินยืมของฉัน", "ดูเงินยืมที่ค้างอยู่ค่ะ", "รายการเงินยืมทั้งหมด"):  # as officers type it
+        assert "2 รายการ" in say(asked, now=bkk(2025, 12, 20, 10))[0].text
+    assert "รายการ" not in say("เงินยืมค้างส่งใช้ต้องทำอย่างไร", now=bkk(2025, 12, 20, 10))[0].text  # a question
 
 
 def test_howto_button_cites_the_rule(app, officers, monkeypatch):

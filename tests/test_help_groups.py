@@ -160,3 +160,9 @@ def test_line_emoji_placeholders_are_removed(settings):
 def test_rich_menu_ask_button_explains_how_to_ask(say):
     (reply,) = say("ถามคู่มือ")
     assert "พิมพ์คำถาม" in reply.text and len(reply.quick) == 4
+
+
+def test_see_more_typed_points_to_the_button_not_a_random_topic(app, officers, say):
+    for typed in ("ดูเพิ่ม", "ดูเพิ่มเติมค่ะ", "ต่อ", "ขอดูทั้งหมดครับ"):
+        (reply,) = say(typed)
+        assert "ดูขั้นตอนทั้งหมด" in reply.text and "ไม่แน่ใจ" not in reply.text

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot.clock import thai_date
@@ -119,12 +119,38 @@ def target_allowed(session: Session, row: Reminder) -> bool:
     return bool(chat and chat.registered_at is not None and chat.active and getattr(chat, flag))
 
 
+# After an outage several reminders of one case fall due in the same pass. Each is
+# rendered from the case as it is now, so they would all say the same thing: a row of
+# the left-hand kinds is dropped when a later row of the right-hand kinds, for the
+# same case and chat, is due too (or went already). The later row carries on (an
+# overdue row plans the next one), so nothing the officer should hear is lost.
+SUPERSEDED_BY = {
+    "advance_due": ("advance_due", "advance_snooze", "advance_overdue"),
+    "advance_snooze": ("advance_due", "advance_snooze", "advance_overdue"),
+    "visit_notice": ("visit_notice", "visit_morning"),
+}
+LIVE = ("pending", "claimed", "sent")
+
+
+def superseded(session: Session, row: Reminder, now: datetime) -> bool:
+    later_kinds = SUPERSEDED_BY.get(row.kind)
+    if later_kinds is None or row.case_id is None:
+        return False
+    later = or_(Reminder.due_at > row.due_at, and_(Reminder.due_at == row.due_at, Reminder.id > row.id))
+    return session.scalar(
+        select(Reminder.id).where(
+            Reminder.case_id == row.case_id, Reminder.target == row.target, Reminder.kind.in_(later_kinds),
+            Reminder.id != row.id, Reminder.status.in_(LIVE), Reminder.due_at <= now, later,
+        ).limit(1)
+    ) is not None
+
+
 def render(session: Session, row: Reminder, now: datetime, settings: Settings) -> Rendered | None:
     """The message for `row`, or None when it no longer applies."""
     from handlers.replies import Reply
     from scheduler import advances, checklist, digest, planning, visits
 
-    if not target_allowed(session, row):
+    if not target_allowed(session, row) or superseded(session, row, now):
         return None
     renderers = {
         "advance_due": advances.render_due,

@@ -144,6 +144,8 @@ def render_notice(session: Session, row: Reminder, now: datetime, settings: Sett
         return None
     if row.payload.get("start", stamp) != stamp:
         return None  # planned for a date that has since changed
+    if start is not None and today(now) > today(start):
+        return None  # sent late (the service was down) after the day itself: old news
     when = event_when(case, start) if start else "ยังไม่กำหนดวัน"
     if row.kind == "visit_logged":
         text = f"มีงานใหม่ค่ะ: {case.title} {when}"

@@ -274,3 +274,16 @@ def test_reminder_days_are_written_the_way_people_write_them():
 def test_clearing_said_in_other_words(app, officers, say, said):
     log_advance(say, bkk(2025, 12, 4, 10))
     assert "คืนเรียบร้อย" in say(said, now=bkk(2025, 12, 20, 10))[0].text
+
+
+async def test_after_an_outage_the_borrower_hears_once_not_once_per_missed_day(app, officers, say):
+    """Down from 4 Dec to 6 Jan: the three ladder days and the first overdue day all fell
+    due while down. One message says where things stand; the overdue chain goes on."""
+    sender = MemorySender()
+    log_advance(say, bkk(2025, 12, 4, 10))
+    await run_tick(app, sender, bkk(2026, 1, 6, 10))
+    mine = sender.texts(OFFICER_ID)
+    assert len(mine) == 1 and "เลยกำหนดคืนมา 4 วัน" in mine[0]
+    got = await travel(app, sender, date(2026, 1, 7), date(2026, 1, 9))
+    assert [d for d, to, _t in got if to == OFFICER_ID] == [date(2026, 1, 8)]  # the chain continues
+    assert_exactly_once(app, sender)

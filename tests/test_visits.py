@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.db import transaction
 from bot.db.models import Chat
 from scheduler import groups_cli
+from scheduler.tick import run_tick
 
 from tests.conftest import GROUP_ID
 from tests.test_advances import travel
@@ -185,4 +186,19 @@ async def test_a_group_registered_after_a_visit_was_logged_still_hears_of_it(app
     to_group = [(day, text) for day, to, text in delivered if to == GROUP_ID]
     assert [day for day, _t in to_group if "20 มี.ค. 2569" in _t and "อีก" in _t] == [date(2026, 3, 13), date(2026, 3, 19)]
     assert any(day == date(2026, 3, 20) for day, _t in to_group)  # the morning of the visit
+    assert_exactly_once(app, sender)
+
+
+async def test_after_an_outage_a_group_hears_the_latest_notice_and_no_old_news(app, groups, say):
+    """Visit on 20 Mar. Down from 3 to 19 Mar: the 7-day and the 1-day notices are both
+    due; only the later is sent. Down again from 19 Mar to 22 Mar: no "วันนี้มีงาน"
+    about a day that has passed."""
+    sender = MemorySender()
+    log_visit(say)
+    await run_tick(app, sender, bkk(2026, 3, 2, 10))  # "มีงานใหม่" at once
+    await run_tick(app, sender, bkk(2026, 3, 19, 10))
+    texts = sender.texts(GROUP_ID)
+    assert len(texts) == 2 and "อีก 1 วัน" in texts[1]
+    await run_tick(app, sender, bkk(2026, 3, 22, 10))
+    assert len(sender.texts(GROUP_ID)) == 2
     assert_exactly_once(app, sender)

@@ -734,7 +734,12 @@ def build_answer(engine, query: str) -> Answer:
         return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(), body=unsure_body(
             suggestions, "ยังไม่แน่ใจว่าหมายถึงงานไหนนะคะ พิมพ์ชื่องานต่อท้ายได้เลย เช่น \"ขั้นตอนมอบกุญแจเมือง\""))
     if not is_confident(ranked):
-        return Answer(query=query, kind="unsure", body=unsure_body(suggestions), suggestions=suggestions[:3], took_ms=ms())
+        what = ""
+        if top.other_year:  # "งบ ... ปี 2569" and only the 2568 plan has such figures
+            doc = engine.document(top.unit.doc)
+            asked = " ".join(str(y) for y in sorted(q.years))
+            what = f"คู่มือมีข้อมูลเรื่องนี้ของปี {doc.year_be} ยังไม่มีของปี {asked} นะคะ" if doc else ""
+        return Answer(query=query, kind="unsure", body=unsure_body(suggestions, what), suggestions=suggestions[:3], took_ms=ms())
     owner, steps = _owner_steps(engine, section)
     title = clean_title(owner.title if owner else section.title.split(" – ")[0])
     if "budget" in q.intents and not ({"steps", "duration", "role", "forms", "framework"} & q.intents) \

@@ -52,6 +52,8 @@ REQUIRE_RARE = False
 # On: a passage that states no quantity of the kind asked ("กี่วัน" and no length of time) is
 # not a sure answer (on the question sets it took back 3 wrong answers and no right one).
 REQUIRE_SHAPE = True
+# On: "งบ ... ปี 2569" answered from the 2568 plan is not a sure answer.
+REQUIRE_YEAR = True
 
 
 def is_confident(results: list[Scored]) -> bool:
@@ -61,6 +63,8 @@ def is_confident(results: list[Scored]) -> bool:
     if top.fuzzy_only or (REQUIRE_RARE and top.missing_rare):
         return False
     if REQUIRE_SHAPE and top.shaped is False:
+        return False
+    if REQUIRE_YEAR and top.other_year:
         return False
     return top.score >= MIN_SCORE and top.wcov >= MIN_WCOV
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.catalogue import DOCUMENTS
 from knowledge.index import K1, Index, Unit
 from knowledge.text.normalize import fix_keyboard_layout, normalize, strip_tones
 from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
@@ -46,6 +47,8 @@ INTENT_KINDS = {
 INTENT_FLAGS = {"duration": ("duration", 1.1), "role": ("role", 1.05), "forms": ("forms", 1.05),
                 "definition": ("definition", 1.3), "budget": ("money", 1.25), "when": ("schedule", 1.2)}
 YEAR_BOOST = 1.25
+# plans and reports hold one year's figures (a manual's procedures hold for any year)
+YEAR_BOUND_DOCS = frozenset(d for d, doc in DOCUMENTS.items() if doc.kind in ("action_plan", "results_report"))
 _YEAR_RE = re.compile(r"(?:พ\.?ศ\.?|ปี|ปีงบประมาณ|ปีงบ|fy)\s*(25\d\d|\d\d)(?!\d)|(?<!\d)(25[4-7]\d)(?!\d)")
 
 
@@ -288,6 +291,9 @@ class Scored:
     # the question asks for a quantity ("กี่วัน", "ปีไหน", "กี่เปอร์เซ็นต์"): does the passage state one?
     # None when it asks for none
     shaped: bool | None = None
+    # the question names a year (ปี 2569) and the passage is a plan or report of another
+    # year that does not mention it: its figures are not that year's
+    other_year: bool = False
 
 
 def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
@@ -326,6 +332,7 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "typed_total": sum(x[1] for x in typed),
         "focus_total": sum(x[4] for x in typed),
         "doc_years": index.extra.get("doc_years", {}),
+        "year_bound": YEAR_BOUND_DOCS,
         "unit_re": _answer_unit_re(q.text),
         "shape": answer_shape(q.text),
         # numbers the question names (amounts, days, item numbers; not single digits)
@@ -486,14 +493,18 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
         found = sum(1 for n in nums if n in terms_)
         if found:
             s *= 1.0 + NUMBER_BOOST * found / len(nums)
-    if ctx["doc_years"].get(u.doc) in q.years:
+    doc_year = ctx["doc_years"].get(u.doc)
+    other_year = False
+    if doc_year in q.years:
         s *= YEAR_BOOST
+    elif q.years and u.doc in ctx["year_bound"]:
+        other_year = not any(str(y) in u.norm_text or str(y) in u.norm_title for y in q.years)
     if u.doc in ctx["docs"]:
         s *= DOC_BOOST
     prior = KIND_PRIOR.get(u.kind)
     if prior:
         s *= prior
-    return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov, missing_rare, shaped)
+    return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov, missing_rare, shaped, other_year)
 
 
 DOC_BOOST = 1.15

@@ -396,3 +396,10 @@ def test_a_ruled_off_separator_row_is_no_step(engine):
     assert "-----" not in reply.text and not any("-----" in item for item in reply.cards[0].items)
     assert f"มีทั้งหมด {len(reply.cards[0].items)} ขั้นตอน" in reply.text
     assert all(re.match(r"\d", s.no) for s in ans.steps)
+
+
+def test_a_year_the_plans_do_not_cover_is_said_plainly(engine):
+    answer = engine.answer("งบโครงการ Fukuoka Fair ปี 2569 เท่าไร")
+    assert answer.kind == "unsure"
+    assert answer.body.startswith("ขออภัยค่ะ คู่มือมีข้อมูลเรื่องนี้ของปี 2568 ยังไม่มีของปี 2569 นะคะ")
+    assert "Fukuoka" in answer.suggestions[0].title

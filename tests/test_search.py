@@ -251,3 +251,13 @@ def test_shapeless_top_passage_is_not_confident(engine):
     assert ranked[0].shaped is True and is_confident(ranked)
     # the same passage, had it stated no length of time, would not be a sure answer
     assert not is_confident([replace(ranked[0], shaped=False), *ranked[1:]])
+
+
+def test_a_plan_of_another_year_is_no_sure_answer(engine):
+    """The 2568 plan's budget is not the 2569 budget; a manual's rule holds for any year."""
+    asked = engine.search("งบโครงการ Fukuoka Fair ปี 2569 เท่าไร")
+    assert not asked.confident and "Fukuoka" in asked.hits[0].title  # still offered as the closest topic
+    assert engine.search("งบโครงการ Fukuoka Fair ปี 68 เท่าไร").confident
+    assert engine.search("งบโครงการ Fukuoka Fair เท่าไร").confident
+    assert not engine.search("งบรวมแผนปฏิบัติการ สกต. ปี ๒๕๗๐").confident
+    assert engine.search("ปี 2569 เงินยืมต้องคืนภายในกี่วัน").confident

@@ -695,10 +695,19 @@ def _suggestions(engine, ranked) -> list[Suggestion]:
     for s in ranked:
         owner = engine.procedure(s.unit.key) if s.unit.key else None
         title = clean_title(owner.title if owner else s.unit.title.split(" – ")[0])
-        if title and title not in seen:
+        if title and title not in seen and _topic_like(title):
             seen.add(title)
             out.append(Suggestion(title, owner.id if owner else s.unit.sid))
     return out
+
+
+# a table's column heading or a bare item number ("๙.๒.๑.๑") names no topic to tap
+_NOT_TOPICS = frozenset({"ชื่อตัวชี้วัด", "ตัวชี้วัด", "ชื่อโครงการ", "ลำดับ", "ที่"})
+_THAI_LETTERS = re.compile(r"[\u0e01-\u0e2e]")
+
+
+def _topic_like(title: str) -> bool:
+    return title not in _NOT_TOPICS and len(_THAI_LETTERS.findall(title)) + sum(c.isalpha() and c.isascii() for c in title) >= 3
 
 
 def build_answer(engine, query: str) -> Answer:

@@ -403,3 +403,9 @@ def test_a_year_the_plans_do_not_cover_is_said_plainly(engine):
     assert answer.kind == "unsure"
     assert answer.body.startswith("ขออภัยค่ะ คู่มือมีข้อมูลเรื่องนี้ของปี 2568 ยังไม่มีของปี 2569 นะคะ")
     assert "Fukuoka" in answer.suggestions[0].title
+
+
+def test_a_column_heading_or_item_number_is_never_offered_as_a_topic(engine):
+    for asked in ("งบโครงการ Fukuoka Fair ปี 2569 เท่าไร", "ตัวชี้วัดปี 2570", "โครงการ ๗.๑.๘.๖"):
+        for s in engine.answer(asked).suggestions:
+            assert s.title not in {"ชื่อตัวชี้วัด", "ตัวชี้วัด"} and not s.title.replace(".", "").strip("๐๑๒๓๔๕๖๗๘๙0123456789 ") == ""

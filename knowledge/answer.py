@@ -703,11 +703,12 @@ def _suggestions(engine, ranked) -> list[Suggestion]:
 
 # a table's column heading or a bare item number ("๙.๒.๑.๑") names no topic to tap
 _NOT_TOPICS = frozenset({"ชื่อตัวชี้วัด", "ตัวชี้วัด", "ชื่อโครงการ", "ลำดับ", "ที่"})
-_THAI_LETTERS = re.compile(r"[\u0e01-\u0e2e]")
+_LETTERS = re.compile(r"[\u0e01-\u0e2eA-Za-z]")
 
 
+@lru_cache(maxsize=4096)
 def _topic_like(title: str) -> bool:
-    return title not in _NOT_TOPICS and len(_THAI_LETTERS.findall(title)) + sum(c.isalpha() and c.isascii() for c in title) >= 3
+    return title not in _NOT_TOPICS and len(_LETTERS.findall(title)) >= 3
 
 
 def build_answer(engine, query: str) -> Answer:

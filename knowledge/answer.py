@@ -723,12 +723,13 @@ def build_answer(engine, query: str) -> Answer:
     if kind:
         return _smalltalk(query, kind, t0)
     q = analyse(engine.index, query)
-    ranked = score(engine.index, q, top=8)
+    wide = score(engine.index, q, top=30)  # one pass: its first 8 are exactly score(top=8)
+    ranked = wide[:8]
     if not ranked:
         return Answer(query=query, kind="unsure", body=UNSURE_NONE, took_ms=ms())
     suggestions = _suggestions(engine, ranked)
     if len(suggestions) < 4:
-        suggestions = _suggestions(engine, score(engine.index, q, top=30))
+        suggestions = _suggestions(engine, wide)
     near = 0
     while len(suggestions) < 4 and near < len(suggestions):  # too few topics matched: add those nearest them
         seen = {s.title for s in suggestions}

@@ -95,3 +95,9 @@ def test_a_bare_sum_anywhere_in_an_advance(text, value):
     amounts = find_amounts(text, bare=True)
     assert [a.value for a in amounts][:1] == ([Decimal(value)] if value else [])
     assert find_amounts("ประชุม ค่าเดินทาง 20000") == []  # without bare: not money
+
+
+def test_a_string_of_digits_too_long_to_be_money_is_no_amount():
+    assert find_amounts("ยืมเงิน 100000000000000000000000000") == []
+    assert find_amounts("ยืมเงิน ค่าเดินทาง 100000000000000000000000000", bare=True) == []
+    assert [a.value for a in find_amounts("ยืมเงิน 1,500,000,000 บาท")] == [Decimal(1_500_000_000)]

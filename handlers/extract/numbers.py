@@ -114,7 +114,7 @@ def find_amounts(text: str, bare: bool = False) -> list[Amount]:
             if not _AMOUNT_CONTEXT_RE.search(norm[: match.start()]) and not (bare and _bare_sum(norm, match.start(), body)):
                 continue
         value = _digits_body_value(body)
-        if value is None or value <= 0:
+        if value is None or not 0 < value <= MAX_AMOUNT:
             continue
         end = match.start() + len(match.group(0).rstrip())
         found.append(Amount(value=value, text_span=(match.start(), end), explicit=explicit))
@@ -125,12 +125,13 @@ def find_amounts(text: str, bare: bool = False) -> list[Amount]:
         if any(a.text_span[0] <= match.start() < a.text_span[1] for a in found):
             continue
         number = thai_words_to_int(body)
-        if number:
+        if number and number <= MAX_AMOUNT:
             found.append(Amount(Decimal(number), (match.start(), match.end()), explicit=True))
     return sorted(found, key=lambda a: a.text_span)
 
 
 BARE_MIN = 100
+MAX_AMOUNT = Decimal(10) ** 12  # a trillion baht: past it, a string of digits is no sum of money
 _YEAR_LIKE_RE = re.compile(r"(?:25|20)\d\d")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.clock import thai_date
 from bot.db.models import Case, Chat, Officer, Reminder
 from bot.settings import Settings
-from scheduler.store import Plan
+from scheduler.store import CLAIMED, PENDING, SENT, Plan
 
 if TYPE_CHECKING:  # imported at run time inside `render`: handlers' package imports the scheduler
     from handlers.replies import Reply
@@ -129,7 +129,7 @@ SUPERSEDED_BY = {
     "advance_snooze": ("advance_due", "advance_snooze", "advance_overdue"),
     "visit_notice": ("visit_notice", "visit_morning"),
 }
-LIVE = ("pending", "claimed", "sent")
+LIVE = (PENDING, CLAIMED, SENT)
 
 
 def superseded(session: Session, row: Reminder, now: datetime) -> bool:

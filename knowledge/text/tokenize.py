@@ -107,30 +107,31 @@ def domain_words() -> frozenset[str]:
 
 def add_domain_words(words) -> None:
     """Register more domain terms (e.g. mined from the manuals' titles)."""
-    trie = get_trie()
+    get_trie()
     new = {w.strip() for w in words if w and w.strip() and " " not in w.strip()} - _domain_words
-    if new:
-        with _lock:
-            for w in new:
-                trie.add(w)
-            _domain_words.update(new)
-            _note_space_pairs(new)
-            _dictionary_changed()
-            compound_parts.cache_clear()
+    if _add_to_trie(new, _domain_words):
+        compound_parts.cache_clear()
 
 
 def add_dictionary_words(words) -> None:
     """Words the tokenizer should keep whole, without indexing their parts (e.g. the
     tone-stripped spellings of the manuals' words)."""
+    _add_to_trie({w for w in {w.strip() for w in words if w} if w and " " not in w}, _extra_words)
+
+
+def _add_to_trie(new: set[str], registry: set[str]) -> bool:
+    """Put `new` words in the shared Trie and in `registry`; tokens cached before are
+    stale afterwards. Returns whether anything was added."""
+    if not new:
+        return False
     trie = get_trie()
-    new = [w for w in {w.strip() for w in words if w} if w and " " not in w]
-    if new:
-        with _lock:
-            for w in new:
-                trie.add(w)
-            _extra_words.update(new)
-            _note_space_pairs(new)
-            _dictionary_changed()
+    with _lock:
+        for w in new:
+            trie.add(w)
+        registry.update(new)
+        _note_space_pairs(new)
+        _dictionary_changed()
+    return True
 
 
 def _dictionary_changed() -> None:

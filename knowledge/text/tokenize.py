@@ -1,4 +1,5 @@
-"""Word and character tokens for the index and the queries (PyThaiNLP newmm).
+"""Word and character tokens for the index and the queries (PyThaiNLP's newmm; its Rust
+port nlpO3 for the runs of Thai letters when installed).
 
 The dictionary is PyThaiNLP's `thai_words()` plus domain terms (knowledge/data/
 domain_words.txt, the synonym table, and titles mined from the corpus via
@@ -35,15 +36,65 @@ STOPWORDS = frozenset(
 )
 
 _PUNCT_RE = re.compile(r"^[\s\W_]+$")
+_PUNCT_RUN_RE = re.compile(r"[\s\W_]+")
 _lock = threading.RLock()
 _domain_words: set[str] = set()
 _extra_words: set[str] = set()
 _base_words: frozenset[str] = frozenset()
-_trie = None
 # (letter before, letter after) every whitespace run inside a dictionary word (บ้าๆ บอๆ):
 # a run of the text between such a pair may be crossed by a word, any other run may not
 _space_pairs: set[tuple[str, str]] = set()
 _CUT_RE = re.compile(r"[ \t\n]+")
+_THAI_RUN_RE = re.compile(r"[\u0e00-\u0e7f]+")  # what newmm counts as Thai
+
+
+class _Dictionary:
+    """Every dictionary word, as newmm's `custom_dict`: `prefixes(text, i)` lists the words
+    that start at text[i], shortest first, exactly as pythainlp's Trie does, from a set and
+    the word lengths of each first two letters (no Trie of 62,000 words to build).
+    `without(word)` is the same dictionary less one word."""
+
+    __slots__ = ("words", "lengths", "exclude")
+
+    def __init__(self, words=None, lengths=None, exclude=None):
+        self.words: set[str] = set() if words is None else words
+        self.lengths: dict[str, tuple[int, ...]] = {} if lengths is None else lengths
+        self.exclude = exclude
+
+    def __bool__(self) -> bool:
+        return True
+
+    def update(self, new) -> None:
+        new = {w.strip() for w in new} - {""}  # the Trie strips what it is given
+        grown: dict[str, set[int]] = {}
+        for w in new - self.words:
+            if len(w) > 1:
+                grown.setdefault(w[:2], set()).add(len(w))
+        for head, ns in grown.items():
+            self.lengths[head] = tuple(sorted(ns.union(self.lengths.get(head, ()))))
+        self.words.update(new)
+
+    def without(self, word: str) -> "_Dictionary":
+        return _Dictionary(self.words, self.lengths, word)
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        words, exclude = self.words, self.exclude
+        out = []
+        if start < len(text):
+            c = text[start]
+            if c in words and c != exclude:
+                out.append(c)
+            for n in self.lengths.get(text[start : start + 2], ()):
+                w = text[start : start + n]
+                if len(w) < n:
+                    break
+                if w in words and w != exclude:
+                    out.append(w)
+        return out
+
+
+_dict = _Dictionary()
+_loaded = False
 
 
 def _load_domain_file() -> set[str]:
@@ -61,9 +112,8 @@ def _load_domain_file() -> set[str]:
 
 
 def _build():
-    global _trie, _base_words
+    global _base_words, _loaded
     from pythainlp.corpus import thai_words
-    from pythainlp.util import dict_trie
 
     _base_words = thai_words()
     if not _domain_words:
@@ -74,7 +124,9 @@ def _build():
     _extra_words.update(abbrs)
     words = set(_base_words) | _domain_words | abbrs
     _note_space_pairs(words)
-    _trie = dict_trie(words)
+    _dict.update(words)
+    _dictionary_changed()
+    _loaded = True
 
 
 def _note_space_pairs(words) -> None:
@@ -85,49 +137,48 @@ def _note_space_pairs(words) -> None:
                 _space_pairs.add((w[m.start() - 1], w[m.end()]))
 
 
-def get_trie():
-    """One shared Trie (thai_words + domain terms); built once, extended in place."""
-    if _trie is None:
+def _dictionary() -> _Dictionary:
+    """The shared dictionary (thai_words + domain terms); loaded once, extended in place."""
+    if not _loaded:
         with _lock:
-            if _trie is None:
+            if not _loaded:
                 _build()
-    return _trie
+    return _dict
 
 
 def is_known_word(word: str) -> bool:
     """In PyThaiNLP's word list or the domain dictionary."""
-    get_trie()
+    _dictionary()
     return word in _base_words or word in _domain_words or word in _extra_words
 
 
 def domain_words() -> frozenset[str]:
-    get_trie()
+    _dictionary()
     return frozenset(_domain_words)
 
 
 def add_domain_words(words) -> None:
     """Register more domain terms (e.g. mined from the manuals' titles)."""
-    get_trie()
+    _dictionary()
     new = {w.strip() for w in words if w and w.strip() and " " not in w.strip()} - _domain_words
-    if _add_to_trie(new, _domain_words):
+    if _add_to_dictionary(new, _domain_words):
         compound_parts.cache_clear()
 
 
 def add_dictionary_words(words) -> None:
     """Words the tokenizer should keep whole, without indexing their parts (e.g. the
     tone-stripped spellings of the manuals' words)."""
-    _add_to_trie({w for w in {w.strip() for w in words if w} if w and " " not in w}, _extra_words)
+    _add_to_dictionary({w for w in {w.strip() for w in words if w} if w and " " not in w}, _extra_words)
 
 
-def _add_to_trie(new: set[str], registry: set[str]) -> bool:
-    """Put `new` words in the shared Trie and in `registry`; tokens cached before are
-    stale afterwards. Returns whether anything was added."""
+def _add_to_dictionary(new: set[str], registry: set[str]) -> bool:
+    """Put `new` words in the shared dictionary and in `registry`; tokens cached before
+    are stale afterwards. Returns whether anything was added."""
     if not new:
         return False
-    trie = get_trie()
+    d = _dictionary()
     with _lock:
-        for w in new:
-            trie.add(w)
+        d.update(new)
         registry.update(new)
         _note_space_pairs(new)
         _dictionary_changed()
@@ -135,15 +186,123 @@ def _add_to_trie(new: set[str], registry: set[str]) -> bool:
 
 
 def _dictionary_changed() -> None:
+    global _mixed
     _word_tokens_cached.cache_clear()
     _chunk_tokens.clear()
     _term_info.clear()
+    _mixed = None
+    _o3.changed()
 
 
-def _segment(text: str, trie) -> list[str]:
+def _newmm(text: str, dictionary: _Dictionary) -> list[str]:
     from pythainlp.tokenize import word_tokenize
 
-    return word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=False)
+    return word_tokenize(text, custom_dict=dictionary, engine="newmm", keep_whitespace=False)
+
+
+# --- nlpO3: PyThaiNLP's newmm in Rust, several times faster -----------------------------
+# newmm always cuts where the text changes between Thai letters and anything else, unless
+# a dictionary word that mixes both (พ.ศ., บ้าๆ บอๆ) crosses there. So a text is cut at
+# those places first; the pieces of Thai letters only go to nlpO3, the others to newmm,
+# and text with English, numbers and punctuation segments exactly as before (covid-19,
+# 0505/12909, "…"). nlpO3 itself differs from newmm on a few Thai runs (2 of the manuals'
+# 11,491 pieces, e.g. เวที|ยกพื้น for เวทียก|พื้น). KNOWLEDGE_TOKENIZER=newmm turns it off.
+
+
+class _NlpO3:
+    def __init__(self):
+        self.module = None
+        if os.environ.get("KNOWLEDGE_TOKENIZER", "nlpo3") == "nlpo3":
+            try:
+                import nlpo3
+
+                self.module = nlpo3
+            except ImportError:
+                pass
+        self.name: str | None = None  # the loaded dictionary; None: (re)load when needed
+        self.loads = 0
+
+    def changed(self) -> None:
+        self.name = None
+
+    def dict_name(self) -> str | None:
+        """The name of an nlpO3 dictionary holding today's words (written to a temporary
+        file and loaded when the words changed since the last load)."""
+        if self.module is None or self.name is not None:
+            return self.name
+        import tempfile
+
+        self.loads += 1
+        name = f"knowledge-{self.loads}"
+        fd, path = tempfile.mkstemp(prefix="knowledge-words-", suffix=".txt")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write("\n".join(w for w in _dict.words if _THAI_RUN_RE.fullmatch(w)))
+            _, ok = self.module.load_dict(path, name)
+        finally:
+            os.unlink(path)
+        if not ok:
+            self.module = None  # newmm from now on
+            return None
+        self.name = name
+        return name
+
+
+_o3 = _NlpO3()
+# the dictionary words that hold Thai and something else, by the two letters around their
+# first change from one to the other: {"ศ.": [(2, "พ.ศ."), ...]}; None: to be rebuilt
+_mixed: dict[str, list[tuple[int, str]]] | None = None
+
+
+def segmenter() -> str:
+    """The segmentation engine in use: "nlpo3" or "newmm" (part of what an index depends on)."""
+    return "newmm" if _o3.module is None else "nlpo3"
+
+
+def _mixed_words() -> dict[str, list[tuple[int, str]]]:
+    global _mixed
+    if _mixed is None:
+        mixed: dict[str, list[tuple[int, str]]] = {}
+        for w in _dict.words:
+            m = _THAI_RUN_RE.search(w)
+            if m is not None and m.span() != (0, len(w)):
+                k = m.end() if m.start() == 0 else m.start()
+                mixed.setdefault(w[k - 1 : k + 1], []).append((k, w))
+        _mixed = mixed
+    return _mixed
+
+
+def _forced_cuts(text: str) -> list[int]:
+    """The places where `text` changes between Thai and anything else and that no mixed
+    dictionary word crosses (newmm cuts there whatever the rest of the text)."""
+    cuts = [p for m in _THAI_RUN_RE.finditer(text) for p in m.span()]
+    if not cuts:
+        return []
+    mixed = _mixed_words()
+    covered: list[tuple[int, int]] = []
+    for p in cuts:
+        for k, w in mixed.get(text[p - 1 : p + 1], ()) if p > 0 else ():
+            if text.startswith(w, p - k):
+                covered.append((p - k, p - k + len(w)))
+    return [p for p in cuts if 0 < p < len(text) and not any(s < p < e for s, e in covered)]
+
+
+def _segment(text: str) -> list[str]:
+    """newmm's words of `text`, less runs of punctuation and spaces (which `_clean_tokens`
+    drops anyway): pieces of Thai letters only between forced cuts are nlpO3's."""
+    d = _dictionary()
+    name = _o3.dict_name()
+    if name is None:
+        return _newmm(text, d)
+    out: list[str] = []
+    pos = 0
+    for cut in [*_forced_cuts(text), len(text)]:
+        if _THAI_RUN_RE.fullmatch(text, pos, cut):
+            out.extend(_o3.module.segment(text[pos:cut], name))
+        elif not _PUNCT_RUN_RE.fullmatch(text, pos, cut):
+            out.extend(_newmm(text[pos:cut], d))
+        pos = cut
+    return out
 
 
 def word_tokens(text: str) -> tuple[str, ...]:
@@ -164,13 +323,13 @@ def _undotted(text: str) -> str:
 
 def _word_tokens(text: str) -> tuple[str, ...]:
     out = []
-    trie = get_trie()
+    _dictionary()
     text = _undotted(text)
     with _lock:
         for chunk in _chunks(text):
             toks = _chunk_tokens.get(chunk)
             if toks is None:
-                toks = _clean_tokens(_segment(chunk, trie))
+                toks = _clean_tokens(_segment(chunk))
                 if len(_chunk_tokens) >= _CHUNK_CACHE_MAX:
                     _chunk_tokens.clear()
                 _chunk_tokens[chunk] = toks
@@ -222,13 +381,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
     มอบกุญแจเมือง, มอบ, กุญแจเมือง, กุญแจ, เมือง); () for an ordinary word."""
     if word not in _domain_words or len(word) < 4:
         return ()
-    trie = get_trie()
-    with _lock:  # take the compound out of the shared trie for a moment
-        trie.remove(word)
-        try:
-            parts = [p for p in _segment(word, trie) if p.strip()]
-        finally:
-            trie.add(word)
+    parts = [p for p in _newmm(word, _dictionary().without(word)) if p.strip()]
     if len(parts) < 2:
         return ()
     out = list(parts)

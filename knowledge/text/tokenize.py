@@ -186,11 +186,9 @@ def _add_to_dictionary(new: set[str], registry: set[str]) -> bool:
 
 
 def _dictionary_changed() -> None:
-    global _mixed
     _word_tokens_cached.cache_clear()
     _chunk_tokens.clear()
     _term_info.clear()
-    _mixed = None
     _o3.changed()
 
 
@@ -221,6 +219,9 @@ class _NlpO3:
                 pass
         self.name: str | None = None  # the loaded dictionary; None: (re)load when needed
         self.loads = 0
+        # the dictionary words that hold Thai and something else, by the two letters
+        # around their first change from one to the other: {"ศ.": [(2, "พ.ศ."), ...]}
+        self.mixed: dict[str, list[tuple[int, str]]] = {}
 
     def changed(self) -> None:
         self.name = None
@@ -234,24 +235,29 @@ class _NlpO3:
 
         self.loads += 1
         name = f"knowledge-{self.loads}"
+        words = "\n".join(_dict.words)  # the mixed ones never meet a piece of Thai only
         fd, path = tempfile.mkstemp(prefix="knowledge-words-", suffix=".txt")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write("\n".join(w for w in _dict.words if _THAI_RUN_RE.fullmatch(w)))
+                fh.write(words)
             _, ok = self.module.load_dict(path, name)
         finally:
             os.unlink(path)
         if not ok:
             self.module = None  # newmm from now on
             return None
+        self.mixed = {}
+        for w in _NOT_ALL_THAI_RE.findall(words):
+            m = _THAI_RUN_RE.search(w)
+            if m is not None:
+                k = m.end() if m.start() == 0 else m.start()
+                self.mixed.setdefault(w[k - 1 : k + 1], []).append((k, w))
         self.name = name
         return name
 
 
 _o3 = _NlpO3()
-# the dictionary words that hold Thai and something else, by the two letters around their
-# first change from one to the other: {"ศ.": [(2, "พ.ศ."), ...]}; None: to be rebuilt
-_mixed: dict[str, list[tuple[int, str]]] | None = None
+_NOT_ALL_THAI_RE = re.compile(r"^.*[^\u0e00-\u0e7f\n].*$", re.M)  # a line of such a word
 
 
 def segmenter() -> str:
@@ -259,32 +265,16 @@ def segmenter() -> str:
     return "newmm" if _o3.module is None else "nlpo3"
 
 
-def _mixed_words() -> dict[str, list[tuple[int, str]]]:
-    global _mixed
-    if _mixed is None:
-        mixed: dict[str, list[tuple[int, str]]] = {}
-        for w in _dict.words:
-            m = _THAI_RUN_RE.search(w)
-            if m is not None and m.span() != (0, len(w)):
-                k = m.end() if m.start() == 0 else m.start()
-                mixed.setdefault(w[k - 1 : k + 1], []).append((k, w))
-        _mixed = mixed
-    return _mixed
-
-
-def _forced_cuts(text: str) -> list[int]:
-    """The places where `text` changes between Thai and anything else and that no mixed
-    dictionary word crosses (newmm cuts there whatever the rest of the text)."""
-    cuts = [p for m in _THAI_RUN_RE.finditer(text) for p in m.span()]
-    if not cuts:
-        return []
-    mixed = _mixed_words()
-    covered: list[tuple[int, int]] = []
-    for p in cuts:
-        for k, w in mixed.get(text[p - 1 : p + 1], ()) if p > 0 else ():
-            if text.startswith(w, p - k):
-                covered.append((p - k, p - k + len(w)))
-    return [p for p in cuts if 0 < p < len(text) and not any(s < p < e for s, e in covered)]
+def _forced_cuts(text: str, runs: list[tuple[int, int]]) -> list[int]:
+    """The places where `text` changes between Thai (`runs`) and anything else and that
+    no mixed dictionary word crosses (newmm cuts there whatever the rest of the text)."""
+    n = len(text)
+    cuts = [p for span in runs for p in span if 0 < p < n]
+    mixed = _o3.mixed
+    covered = [
+        (p - k, p - k + len(w)) for p in cuts for k, w in mixed.get(text[p - 1 : p + 1], ()) if text.startswith(w, p - k)
+    ]
+    return [p for p in cuts if not any(s < p < e for s, e in covered)] if covered else cuts
 
 
 def _segment(text: str) -> list[str]:
@@ -294,9 +284,12 @@ def _segment(text: str) -> list[str]:
     name = _o3.dict_name()
     if name is None:
         return _newmm(text, d)
+    runs = [m.span() for m in _THAI_RUN_RE.finditer(text)]
+    if len(runs) == 1 and runs[0][0] == 0 and text[runs[0][1] :].isspace():  # most pieces
+        return _o3.module.segment(text[: runs[0][1]], name)
     out: list[str] = []
     pos = 0
-    for cut in [*_forced_cuts(text), len(text)]:
+    for cut in [*_forced_cuts(text, runs), len(text)]:
         if _THAI_RUN_RE.fullmatch(text, pos, cut):
             out.extend(_o3.module.segment(text[pos:cut], name))
         elif not _PUNCT_RUN_RE.fullmatch(text, pos, cut):

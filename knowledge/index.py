@@ -19,7 +19,7 @@ import numpy as np
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.text.normalize import normalize
 from knowledge.text.synonyms import expand_synonyms, fix_typos
-from knowledge.text.tokenize import key_ngrams, terms, tone_key
+from knowledge.text.tokenize import terms, tone_key
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO_ROOT / "knowledge" / "sources"
@@ -140,18 +140,24 @@ def _context(corpus: Corpus, section: Section, owners: dict[str, Section]) -> st
 
 
 def _bm25_postings(tfs: list[Counter], lengths: np.ndarray, k1: float, b: float):
-    """Postings of every term (units in order) with their BM25 weights, and the idf.
-
-    Vectorised: the weights are the same float64 operations, in the same order, as
-    `idf[t] * f * (k1 + 1) / (f + norm[i])` term by term, so they are bit-identical."""
+    """Postings of every term (units in order) with their BM25 weights, and the idf."""
     n = len(tfs)
-    avg = float(lengths.mean()) if n else 1.0
     terms = list(dict.fromkeys(chain.from_iterable(tfs)))  # first-seen order
     tid = {t: j for j, t in enumerate(terms)}
     total = sum(len(tf) for tf in tfs)
     t_ids = np.fromiter(map(tid.__getitem__, chain.from_iterable(tfs)), np.int64, total)
     freqs = np.fromiter(chain.from_iterable(tf.values() for tf in tfs), np.float64, total)
     units = np.repeat(np.arange(n, dtype=np.int64), np.fromiter((len(tf) for tf in tfs), np.int64, n))
+    return _postings(terms, t_ids, units, freqs, lengths, k1, b)
+
+
+def _postings(terms: list[str], t_ids: np.ndarray, units: np.ndarray, freqs: np.ndarray, lengths, k1, b):
+    """`_bm25_postings` from the (term id, unit, frequency) of every term of every unit.
+
+    Vectorised: the weights are the same float64 operations, in the same order, as
+    `idf[t] * f * (k1 + 1) / (f + norm[i])` term by term, so they are bit-identical."""
+    n = len(lengths)
+    avg = float(lengths.mean()) if n else 1.0
     df = np.bincount(t_ids, minlength=len(terms)).tolist()
     idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in zip(terms, df)}
     norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
@@ -169,6 +175,47 @@ def _bm25_postings(tfs: list[Counter], lengths: np.ndarray, k1: float, b: float)
     return postings, idf
 
 
+# --- character trigrams as numbers: three 21-bit code points in a uint64 ---------------
+# (every code point is below 2**21). A key shorter than a trigram is its own n-gram
+# (`key_ngrams`), padded with _NO_CHAR, which is no code point.
+_NO_CHAR = 0x1FFFFF
+
+
+def _ngram_codes(key: str) -> np.ndarray:
+    """`key_ngrams(key)` as codes, in order."""
+    a = np.frombuffer(key.encode("utf-32-le"), np.uint32).astype(np.uint64)
+    if 0 < len(a) < 3:
+        a = np.concatenate([a, np.full(3 - len(a), _NO_CHAR, np.uint64)])
+    return (a[:-2] << np.uint64(42)) | (a[1:-1] << np.uint64(21)) | a[2:]
+
+
+def _ngram_strings(codes: np.ndarray) -> list[str]:
+    """The n-grams of codes (decoded all at once: three code points per code)."""
+    mask = np.uint64(_NO_CHAR)
+    chars = np.stack([codes >> np.uint64(42), (codes >> np.uint64(21)) & mask, codes & mask], 1)
+    short = (chars == _NO_CHAR).any(1)
+    text = np.where(short[:, None], ord(" "), chars).astype(np.uint32).tobytes().decode("utf-32-le")
+    out = [text[i : i + 3] for i in range(0, len(text), 3)]
+    for i in np.flatnonzero(short).tolist():
+        out[i] = "".join(chr(c) for c in chars[i].tolist() if c != _NO_CHAR)
+    return out
+
+
+def _ngram_postings(body: list[np.ndarray], ctx: list[np.ndarray], k1: float, b: float):
+    """`_bm25_postings` of the n-gram counts: unit i has the codes body[i] (each occurrence
+    counted) and ctx[i] (distinct codes, one each); its length is their number + 1."""
+    n = len(body)
+    per_unit = [x for pair in zip(body, ctx) for x in pair]
+    codes = np.concatenate(per_unit) if per_unit else np.zeros(0, np.uint64)
+    units = np.repeat(np.arange(n, dtype=np.int64).repeat(2), [len(x) for x in per_unit])
+    lengths = np.bincount(units, minlength=n).astype(np.float64) + 1
+    uniq, t_ids = np.unique(codes, return_inverse=True)
+    # one entry per (term, unit), sorted so, with the number of times the unit holds the term
+    stride = max(n, 1)
+    pairs, freqs = np.unique(t_ids.astype(np.int64) * stride + units, return_counts=True)
+    return _postings(_ngram_strings(uniq), pairs // stride, pairs % stride, freqs.astype(np.float64), lengths, k1, b)
+
+
 HIT_TEXT_CHARS = 2000  # a hit carries the start of its passage (LINE shows far less)
 
 
@@ -182,9 +229,9 @@ def build_index(corpus: Corpus) -> Index:
     owners = {s.key: s for s in corpus.sections.values() if s.key and s.kind in OWNER_KINDS}
     units: list[Unit] = []
     word_tfs: list[Counter] = []
-    ng_tfs: list[Counter] = []
+    ng_body: list[np.ndarray] = []
+    ng_ctx: list[np.ndarray] = []
     lengths: list[float] = []
-    ng_lengths: list[float] = []
     # a context is shared by the passages of a procedure: cleaned and tokenised once
     ctx_seen: dict[str, tuple[str, Counter]] = {}
     ctx_keys: dict[str, str] = {}
@@ -216,9 +263,6 @@ def build_index(corpus: Corpus) -> Index:
         ctx_key = ctx_keys.get(ctx)
         if ctx_key is None:
             ctx_key = ctx_keys[ctx] = tone_key(ctx)
-        ng = Counter(key_ngrams(title_key + body_key))
-        for g in set(key_ngrams(title_key + ctx_key)):
-            ng[g] += 1
         span = section.span
         doc = corpus.documents.get(section.doc)
         units.append(
@@ -239,9 +283,9 @@ def build_index(corpus: Corpus) -> Index:
             )
         )
         word_tfs.append(tf)
-        ng_tfs.append(ng)
+        ng_body.append(_ngram_codes(title_key + body_key))
+        ng_ctx.append(np.unique(_ngram_codes(title_key + ctx_key)))
         lengths.append(sum(tb.values()) + 0.5 * sum(tt.values()) + 2)
-        ng_lengths.append(sum(ng.values()) + 1)
     words, idf = _bm25_postings(word_tfs, np.asarray(lengths, np.float64), K1, B)
     # procedure-level documents: every passage of a catalogued procedure / project / KPI
     # together, so the topic of a question can be matched even when its words are spread
@@ -260,7 +304,7 @@ def build_index(corpus: Corpus) -> Index:
         group_tfs[g].update(word_tfs[i])
     g_len = np.asarray([sum(c.values()) for c in group_tfs] or [1.0], np.float64)
     groups, g_idf = _bm25_postings(group_tfs, g_len, K1, 0.75)
-    ngrams, ng_idf = _bm25_postings(ng_tfs, np.asarray(ng_lengths, np.float64), K1_NG, B_NG)
+    ngrams, ng_idf = _ngram_postings(ng_body, ng_ctx, K1_NG, B_NG)
     vocab = sorted(t for t in words if len(t) >= 3 and not t.isdigit())
     index = Index(units=units, words=words, ngrams=ngrams, idf=idf, ng_idf=ng_idf, vocab=vocab, n=len(units))
     index.extra["groups"] = groups

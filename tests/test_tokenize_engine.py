@@ -74,9 +74,26 @@ def test_dictionary_prefixes_are_the_tries():
 def test_words_added_later_are_kept_whole():
     word = "กุญแจเมืองทดสอบ"
     assert word not in T.word_tokens(word)
+    loads = T._o3.loads
     T.add_domain_words([word])
     assert word in T.word_tokens(word)
     assert T.compound_parts(word)[:2] == ("กุญแจเมือง", "ทดสอบ")
+    assert T._o3.loads == loads  # a few words wait: nlpO3 keeps every dictionary it loads
+
+
+@pytest.mark.skipif(T._o3.module is None, reason="nlpo3 is not installed")
+def test_pending_words_are_loaded_once_much_text_was_checked(monkeypatch):
+    word = "ทดสอบคำรอโหลด"
+    T.word_tokens("ก่อน")  # a dictionary is loaded
+    T.add_dictionary_words([word])
+    assert word in T._o3.pending.words
+    monkeypatch.setattr(T._NlpO3, "RELOAD_AFTER", 10)
+    T._o3.checked = 0
+    loads = T._o3.loads
+    assert word in T.word_tokens("มี" + word + "ใหม่")  # newmm for this piece: 19 letters checked
+    assert T._o3.loads == loads
+    assert word in T.word_tokens(word + "อีก")  # now nlpO3 holds it
+    assert T._o3.loads == loads + 1 and not T._o3.pending.words
 
 
 def test_engine_name():

@@ -178,18 +178,19 @@ def _add_to_dictionary(new: set[str], registry: set[str]) -> bool:
         return False
     d = _dictionary()
     with _lock:
+        fresh = new - d.words
         d.update(new)
         registry.update(new)
         _note_space_pairs(new)
-        _dictionary_changed()
+        _dictionary_changed(fresh)
     return True
 
 
-def _dictionary_changed() -> None:
+def _dictionary_changed(new: set[str] | None = None) -> None:
     _word_tokens_cached.cache_clear()
     _chunk_tokens.clear()
     _term_info.clear()
-    _o3.changed()
+    _o3.changed(new)
 
 
 def _newmm(text: str, dictionary: _Dictionary) -> list[str]:
@@ -208,6 +209,13 @@ def _newmm(text: str, dictionary: _Dictionary) -> list[str]:
 
 
 class _NlpO3:
+    """nlpO3 and its dictionary. nlpO3 cannot drop a dictionary it has loaded (~50 MB for
+    these 62,000 words), so words added after a load wait in `pending`: a piece holding
+    one goes to newmm instead, until enough text has been checked (an index build, not a
+    few questions) that loading everything once more pays."""
+
+    RELOAD_AFTER = 100_000  # characters of Thai checked against pending words
+
     def __init__(self):
         self.module = None
         if os.environ.get("KNOWLEDGE_TOKENIZER", "nlpo3") == "nlpo3":
@@ -217,19 +225,35 @@ class _NlpO3:
                 self.module = nlpo3
             except ImportError:
                 pass
-        self.name: str | None = None  # the loaded dictionary; None: (re)load when needed
+        self.name: str | None = None  # the loaded dictionary; None: load when needed
         self.loads = 0
         # the dictionary words that hold Thai and something else, by the two letters
         # around their first change from one to the other: {"ศ.": [(2, "พ.ศ."), ...]}
         self.mixed: dict[str, list[tuple[int, str]]] = {}
+        self.pending = _Dictionary()
+        self.checked = 0
 
-    def changed(self) -> None:
-        self.name = None
+    def changed(self, new: set[str] | None = None) -> None:
+        """The dictionary has grown by `new` (None: by anything)."""
+        if new is None or self.name is None:
+            self.name = None
+            return
+        self._note_mixed(w for w in new if not _THAI_RUN_RE.fullmatch(w))
+        self.pending.update(new)
+
+    def _note_mixed(self, words) -> None:
+        for w in words:
+            m = _THAI_RUN_RE.search(w)
+            if m is not None:
+                k = m.end() if m.start() == 0 else m.start()
+                self.mixed.setdefault(w[k - 1 : k + 1], []).append((k, w))
 
     def dict_name(self) -> str | None:
-        """The name of an nlpO3 dictionary holding today's words (written to a temporary
-        file and loaded when the words changed since the last load)."""
-        if self.module is None or self.name is not None:
+        """The name of an nlpO3 dictionary holding today's words but `pending` (written to
+        a temporary file and loaded when needed)."""
+        if self.module is None:
+            return None
+        if self.name is not None and not (self.pending.words and self.checked > self.RELOAD_AFTER):
             return self.name
         import tempfile
 
@@ -247,13 +271,19 @@ class _NlpO3:
             self.module = None  # newmm from now on
             return None
         self.mixed = {}
-        for w in _NOT_ALL_THAI_RE.findall(words):
-            m = _THAI_RUN_RE.search(w)
-            if m is not None:
-                k = m.end() if m.start() == 0 else m.start()
-                self.mixed.setdefault(w[k - 1 : k + 1], []).append((k, w))
+        self._note_mixed(_NOT_ALL_THAI_RE.findall(words))
+        self.pending = _Dictionary()
+        self.checked = 0
         self.name = name
         return name
+
+    def segment(self, thai: str) -> list[str]:
+        """Segment a piece of Thai letters only (after `dict_name`)."""
+        if self.pending.words:
+            self.checked += len(thai)
+            if any(self.pending.prefixes(thai, i) for i in range(len(thai))):
+                return _newmm(thai, _dict)
+        return self.module.segment(thai, self.name)
 
 
 _o3 = _NlpO3()
@@ -281,17 +311,18 @@ def _segment(text: str) -> list[str]:
     """newmm's words of `text`, less runs of punctuation and spaces (which `_clean_tokens`
     drops anyway): pieces of Thai letters only between forced cuts are nlpO3's."""
     d = _dictionary()
-    name = _o3.dict_name()
-    if name is None:
+    if _o3.dict_name() is None:
         return _newmm(text, d)
     runs = [m.span() for m in _THAI_RUN_RE.finditer(text)]
-    if len(runs) == 1 and runs[0][0] == 0 and text[runs[0][1] :].isspace():  # most pieces
-        return _o3.module.segment(text[: runs[0][1]], name)
+    if len(runs) == 1 and runs[0][0] == 0:  # most pieces: Thai letters then spaces
+        end = runs[0][1]
+        if end == len(text) or text[end:].isspace():
+            return _o3.segment(text[:end])
     out: list[str] = []
     pos = 0
     for cut in [*_forced_cuts(text, runs), len(text)]:
         if _THAI_RUN_RE.fullmatch(text, pos, cut):
-            out.extend(_o3.module.segment(text[pos:cut], name))
+            out.extend(_o3.segment(text[pos:cut]))
         elif not _PUNCT_RUN_RE.fullmatch(text, pos, cut):
             out.extend(_newmm(text[pos:cut], d))
         pos = cut

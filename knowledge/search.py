@@ -61,9 +61,16 @@ def years_in(text: str) -> set[int]:
     return out
 
 
+# "มีกี่กระบวนงาน" counts procedures: it does not ask for any one's steps
+_COUNTS_STEPS_RE = re.compile(strip_tones(r"กี่\s*(?:กระบวนงาน|กระบวนการ)"))
+
+
 def detect_intents(text: str) -> set[str]:
     t = strip_tones(normalize(text))
-    return {k for k, r in _INTENT_RES.items() if r.search(t)}
+    found = {k for k, r in _INTENT_RES.items() if r.search(t)}
+    if "steps" in found and not _INTENT_RES["steps"].search(_COUNTS_STEPS_RE.sub(" ", t)):
+        found.discard("steps")
+    return found
 
 
 # --- small talk ---------------------------------------------------------------------
@@ -347,9 +354,9 @@ def _query_ctx(index: Index, q: Query) -> dict:
 
 
 # "กี่วัน", "กี่ชั่วโมง", "กี่บาท": the answer is a number with that unit
-_ASKED_UNIT_RE = re.compile(strip_tones(r"(?:กี่|กี|เท่าไร|เท่าไหร่)\s*(วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|อาทิตย์|เดือน|ปี|บาท|คน|ครั้ง|เมือง|ขั้นตอน|โครงการ|ฉบับ|ประเทศ|ราย)"))
+_ASKED_UNIT_RE = re.compile(strip_tones(r"(?:กี่|กี|เท่าไร|เท่าไหร่)\s*(วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|อาทิตย์|เดือน|ปี|บาท|คน|ครั้ง|เมือง|ขั้นตอน|โครงการ|ฉบับ|ประเทศ|ราย|กระบวนการ|กระบวนงาน|ตัวชี้วัด|ข้อความ|กิจกรรม|แห่ง)"))
 _UNIT_ALIASES = {strip_tones(k): strip_tones(v) for k, v in {
-    "ชม": "ชั่วโมง|ชม", "ชั่วโมง": "ชั่วโมง|ชม", "อาทิตย์": "สัปดาห์|อาทิตย์", "สัปดาห์": "สัปดาห์|อาทิตย์"}.items()}
+    "ชม": "ชั่วโมง|ชม", "กระบวนงาน": "กระบวนงาน|กระบวนการ", "กระบวนการ": "กระบวนงาน|กระบวนการ", "ชั่วโมง": "ชั่วโมง|ชม", "อาทิตย์": "สัปดาห์|อาทิตย์", "สัปดาห์": "สัปดาห์|อาทิตย์"}.items()}
 
 
 # "ปีไหน", "พ.ศ. อะไร": the answer is a BE year; "กี่เปอร์เซ็นต์", "ร้อยละเท่าไร": a percentage
@@ -359,6 +366,9 @@ _ASKED_PERCENT_RE = re.compile(strip_tones(r"กี่\s*(?:เปอร์เ�
 _PERCENT_IN_TEXT = re.compile(strip_tones(r"ร้อยละ\d|\d\s*%|\dเปอร์เซ็นต์"))
 # "ใช้เวลาเท่าไหร่", "นานแค่ไหน": the answer is a length of time in any unit
 _ASKED_HOW_LONG_RE = re.compile(strip_tones(r"(?:ใช้เวลา|ระยะเวลา|นาน)\s*(?:เท่าไร|เท่าไหร่|แค่ไหน|เท่าใด|ไหม|กี่)|นานแค่ไหน|นานเท่าไร|นานเท่าไหร่"))
+# "งบเท่าไหร่", "ค่าใช้จ่ายเท่าไร": the answer is a sum of money
+_ASKED_MONEY_RE = re.compile(strip_tones(r"(?:งบ|ค่าใช้จ่าย|วงเงิน|ราคา)\S*?\s*(?:\S+\s*){0,3}?(?<!วันที่)(?<!วันที)\s*(?:เท่าไร|เท่าไหร่|เท่าใด)"))
+_ANY_SUM = re.compile(strip_tones(r"\d[\d,.]*(?:บาท|ล้าน)|\d{1,3}(?:,\d{3})+"))
 _ANY_DURATION = re.compile(strip_tones(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)"))
 
 
@@ -375,6 +385,8 @@ def _asked(text: str) -> tuple[str, str] | None:
     m = _ASKED_UNIT_RE.search(t)
     if m:
         return "unit", m.group(1)
+    if _ASKED_MONEY_RE.search(t):
+        return "money", ""
     return ("time", "") if _ASKED_HOW_LONG_RE.search(t) else None
 
 
@@ -386,7 +398,7 @@ def _answer_unit_re(text: str):
         return None
     kind, unit = asked
     if kind != "unit":
-        return {"year": _BE_YEAR_IN_TEXT, "percent": _PERCENT_IN_TEXT, "time": _ANY_DURATION}[kind]
+        return {"year": _BE_YEAR_IN_TEXT, "percent": _PERCENT_IN_TEXT, "time": _ANY_DURATION, "money": _ANY_SUM}[kind]
     alts = _UNIT_ALIASES.get(unit, unit)
     return re.compile(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:" + alts + ")")
 
@@ -408,7 +420,7 @@ def answer_shape(text: str) -> "re.Pattern | str | None":
         return None
     kind, unit = asked
     if kind != "unit":
-        return {"year": _BE_YEAR_IN_TEXT, "percent": _ANY_NUMBER, "time": "duration"}[kind]
+        return {"year": _BE_YEAR_IN_TEXT, "percent": _ANY_NUMBER, "time": "duration", "money": "money"}[kind]
     if unit in _TIME_UNITS:
         # "ลาได้กี่วัน" asks what a rule allows: a step's own time does not answer it
         return "stated_duration" if _ASKED_ALLOWANCE_RE.search(strip_tones(text)) else "duration"
@@ -416,7 +428,8 @@ def answer_shape(text: str) -> "re.Pattern | str | None":
         return "money"
     if unit == "ปี":
         return re.compile(r"\d+ปี|" + _BE_YEAR_IN_TEXT.pattern)
-    return re.compile(r"\d[\d,.]*" + unit + "|" + unit + strip_tones("เดียว"))
+    unit = _UNIT_ALIASES.get(unit, unit)
+    return re.compile(r"\d[\d,.]*(?:" + unit + ")|(?:" + unit + ")" + strip_tones("เดียว"))
 
 
 _DEF_TITLE = strip_tones("คำจำกัดความ")

@@ -232,6 +232,21 @@ def test_an_answer_must_hold_the_quantity_asked():
     assert answer_shape(normalize("เสนอราคาได้กี่ครั้ง")).search(passage("เสนอราคาได้ครั้งเดียว"))
     # what a rule allows, not how long the office takes over a step
     assert answer_shape(normalize("ลาพักผ่อนสะสมได้สูงสุดกี่วัน")) == "stated_duration"
+    # "งบ ... เท่าไหร่" asks for a sum; "ภายในวันที่เท่าไร" asks for a date
+    assert answer_shape(normalize("งบรวมแผนปฏิบัติการปี 2568 ทั้งหมดเท่าไหร่")) == "money"
+    assert answer_shape(normalize("แผนการใช้จ่ายงบปี 2564 ต้องเร่งเบิกให้เสร็จภายในวันที่เท่าไร")) != "money"
+    procedures = answer_shape(normalize("คู่มือมีกี่กระบวนงาน"))
+    assert procedures.search(passage("มีกระบวนการรวมทั้งสิ้น ๖๘ กระบวนการ"))
+
+
+def test_a_count_of_procedures_is_answered_by_the_count(engine):
+    """"มีกี่กระบวนการ" asks how many procedures the manual holds, not for anyone's steps."""
+    from knowledge.search import detect_intents
+
+    assert "steps" not in detect_intents("คู่มือปฏิบัติงาน สกต. มีทั้งหมดกี่กระบวนการ")
+    assert "steps" in detect_intents("กระบวนการยืมเงินมีอะไรบ้าง")
+    hit = engine.search("คู่มือปฏิบัติงาน สกต. ปี ๖๔ มีทั้งหมดกี่กระบวนการ").hits[0]
+    assert hit.source.endswith("fao_operations_manual_2564.txt") and hit.lines == (534, 534)
 
 
 def test_allowance_is_not_answered_by_a_steps_own_time(engine):

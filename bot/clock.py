@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timezone
 from pythainlp.util import thai_strftime
 
 from bot.settings import BANGKOK
+from knowledge.catalogue import fiscal_year  # noqa: F401  (one rule for the bot and the manuals)
 
 
 def utcnow() -> datetime:
@@ -38,11 +39,6 @@ def day_start(day: date) -> datetime:
     """The UTC instant a Bangkok calendar day begins: [day_start(d), day_start(d + 1))
     holds exactly the instants of that Bangkok day."""
     return at_bangkok(day, time(0))
-
-
-def fiscal_year(day: date) -> int:
-    """The Thai fiscal year (1 Oct – 30 Sep), named by its BE year: 1 Oct 2025 → 2569."""
-    return day.year + 543 + (1 if day.month >= 10 else 0)
 
 
 def thai_date(day: date | datetime) -> str:

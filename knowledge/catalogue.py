@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from knowledge.model import Document
 
 SOURCES_DIR = "knowledge/sources"
@@ -62,3 +65,14 @@ if __name__ == "__main__":
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(catalogue_keys(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {path}")
+
+
+def fiscal_year(day: date) -> int:
+    """The Thai fiscal year (1 Oct – 30 Sep), named by its BE year: 1 Oct 2025 → 2569.
+    Plans and reports are named by it."""
+    return day.year + 543 + (1 if day.month >= 10 else 0)
+
+
+def this_fiscal_year() -> int:
+    """The fiscal year of Bangkok's date now ("ปีนี้" in a question)."""
+    return fiscal_year(datetime.now(ZoneInfo("Asia/Bangkok")).date())

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge import catalogue
 from knowledge.catalogue import DOCUMENTS
 from knowledge.index import K1, Index, Unit
 from knowledge.text.normalize import fix_keyboard_layout, normalize, strip_tones
@@ -52,12 +53,24 @@ YEAR_BOUND_DOCS = frozenset(d for d, doc in DOCUMENTS.items() if doc.kind in ("a
 _YEAR_RE = re.compile(r"(?:พ\.?ศ\.?|ปี|ปีงบประมาณ|ปีงบ|fy)\s*(25\d\d|\d\d)(?!\d)|(?<!\d)(25[4-7]\d)(?!\d)")
 
 
+# "ปีนี้", "ปีที่แล้ว", "ปีหน้า": a fiscal year counted from today's
+_RELATIVE_YEARS = {strip_tones(k): v for k, v in {
+    "ปีนี้": 0, "ปีปัจจุบัน": 0, "ปีงบประมาณนี้": 0, "ปีที่แล้ว": -1, "ปีที่ผ่านมา": -1, "ปีก่อน": -1,
+    "ปีหน้า": 1, "ปีถัดไป": 1}.items()}
+_RELATIVE_YEAR_RE = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
+
+
 def years_in(text: str) -> set[int]:
-    """BE years a question names: "ปี 68", "พ.ศ. 2568", "๒๕๖๘" -> {2568}."""
+    """BE years a question names: "ปี 68", "พ.ศ. 2568", "๒๕๖๘" -> {2568}; "ปีที่แล้ว" -> the
+    fiscal year before this one."""
     out = set()
     for m in _YEAR_RE.finditer(text):
         y = m.group(1) or m.group(2)
         out.add(int(y) if len(y) == 4 else 2500 + int(y))
+    relative = {_RELATIVE_YEARS[m.group(0)] for m in _RELATIVE_YEAR_RE.finditer(strip_tones(text))}
+    if relative:
+        this_year = catalogue.this_fiscal_year()
+        out.update(this_year + k for k in relative)
     return out
 
 
@@ -419,17 +432,31 @@ def answer_shape(text: str) -> "re.Pattern | str | None":
     if asked is None:
         return None
     kind, unit = asked
+    if kind == "money":
+        return _rate_shape(text) or "money"
     if kind != "unit":
-        return {"year": _BE_YEAR_IN_TEXT, "percent": _ANY_NUMBER, "time": "duration", "money": "money"}[kind]
+        return {"year": _BE_YEAR_IN_TEXT, "percent": _ANY_NUMBER, "time": "duration"}[kind]
     if unit in _TIME_UNITS:
         # "ลาได้กี่วัน" asks what a rule allows: a step's own time does not answer it
         return "stated_duration" if _ASKED_ALLOWANCE_RE.search(strip_tones(text)) else "duration"
     if unit == strip_tones("บาท"):
-        return "money"
+        return _rate_shape(text) or "money"
     if unit == "ปี":
         return re.compile(r"\d+ปี|" + _BE_YEAR_IN_TEXT.pattern)
     unit = _UNIT_ALIASES.get(unit, unit)
     return re.compile(r"\d[\d,.]*(?:" + unit + ")|(?:" + unit + ")" + strip_tones("เดียว"))
+
+
+# "หัวละกี่บาท", "ครั้งละเท่าไร": a sum per head, per meeting, per day; the answer states that rate
+_RATE_RE = re.compile(strip_tones(r"(หัว|คน|ครั้ง|วัน|เดือน|ปี|ชั่วโมง|ราย)ละ"))
+
+
+def _rate_shape(text: str) -> "re.Pattern | None":
+    m = _RATE_RE.search(strip_tones(text))
+    if m is None:
+        return None
+    per = m.group(1)
+    return re.compile(per + strip_tones("ละ") + "|" + strip_tones("ต่อ") + per)
 
 
 _DEF_TITLE = strip_tones("คำจำกัดความ")

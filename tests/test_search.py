@@ -276,3 +276,27 @@ def test_a_plan_of_another_year_is_no_sure_answer(engine):
     assert engine.search("งบโครงการ Fukuoka Fair เท่าไร").confident
     assert not engine.search("งบรวมแผนปฏิบัติการ สกต. ปี ๒๕๗๐").confident
     assert engine.search("ปี 2569 เงินยืมต้องคืนภายในกี่วัน").confident
+
+
+def test_last_year_is_a_year_the_plans_do_not_cover(engine, monkeypatch):
+    """"ปีที่แล้ว" is counted from today's fiscal year; the 2564 report does not give it."""
+    from knowledge import catalogue
+    from knowledge.search import years_in
+
+    monkeypatch.setattr(catalogue, "this_fiscal_year", lambda: 2570)
+    assert years_in("คะแนน EIT ปีที่แล้วได้เท่าไร") == {2569}
+    assert years_in("ปีนี้มีงบเท่าไร") == {2570}
+    assert not engine.search("คะแนน EIT ของ สกต. ปีที่แล้วได้เท่าไร").confident
+    monkeypatch.setattr(catalogue, "this_fiscal_year", lambda: 2565)  # the year after the report
+    assert 2564 in years_in("คะแนน EIT ของ สกต. ปีที่แล้วได้เท่าไร")
+
+
+def test_a_rate_asked_needs_a_passage_stating_a_rate(engine):
+    """"หัวละกี่บาท" is not answered by a procedure that only states its budget."""
+    from knowledge.search import answer_shape
+    from knowledge.text.normalize import normalize
+
+    per_head = answer_shape(normalize("เบิกค่าอาหารได้หัวละไม่เกินกี่บาท"))
+    assert per_head.search("หัวละ500บาท") and per_head.search("ต่อหัว500บาท") and not per_head.search("งบประมาณ500,000บาท")
+    assert not engine.search("จัดเลี้ยงรับรองคณะต่างประเทศ เบิกค่าอาหารได้หัวละไม่เกินกี่บาท").confident
+    assert not engine.search("เบี้ยประชุมกรรมการตรวจรับพัสดุได้ครั้งละกี่บาท").confident

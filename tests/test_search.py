@@ -300,3 +300,16 @@ def test_a_rate_asked_needs_a_passage_stating_a_rate(engine):
     assert per_head.search("หัวละ500บาท") and per_head.search(strip_tones("ต่อหัว500บาท")) and not per_head.search("งบประมาณ500,000บาท")
     assert not engine.search("จัดเลี้ยงรับรองคณะต่างประเทศ เบิกค่าอาหารได้หัวละไม่เกินกี่บาท").confident
     assert not engine.search("เบี้ยประชุมกรรมการตรวจรับพัสดุได้ครั้งละกี่บาท").confident
+
+
+def test_a_day_of_the_month_asked_needs_a_passage_naming_one(engine):
+    """"ทุกวันที่เท่าไร" is answered by "ภายในวันที่ 5 ของทุกเดือน", not by a passage
+    that only names the system."""
+    from knowledge.search import answer_shape
+    from knowledge.text.normalize import normalize, strip_tones
+
+    day = answer_shape(normalize("รายงานการใช้จ่ายเงิน ต้องทำทุกวันที่เท่าไหร่"))
+    assert day.search(strip_tones("ภายในวันที่5ของทุกเดือน")) and day.search(strip_tones("ภายใน30ก.ย."))
+    assert not day.search(strip_tones("บันทึกในระบบทุกเดือน"))
+    assert engine.search("รายงานการใช้จ่ายเงิน ต้องทำทุกวันที่เท่าไหร่").confident
+    assert not engine.search("BMA Policy Tracking ต้องอัปเดตความคืบหน้าทุกวันที่เท่าไร").confident

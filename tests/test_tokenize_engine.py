@@ -98,3 +98,16 @@ def test_pending_words_are_loaded_once_much_text_was_checked(monkeypatch):
 
 def test_engine_name():
     assert T.segmenter() in {"nlpo3", "newmm"}
+
+
+def test_without_a_temporary_directory_newmm_does_it_all(monkeypatch, newmm_only):
+    import tempfile
+
+    def no_tmp(*args, **kwargs):
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_tmp)
+    T._o3.module = pytest.importorskip("nlpo3")  # the fixture puts the engine back
+    T._dictionary_changed()
+    assert "mou" in T.word_tokens(normalize(TEXTS[0]))
+    assert T.segmenter() == "newmm"

@@ -260,13 +260,17 @@ class _NlpO3:
         self.loads += 1
         name = f"knowledge-{self.loads}"
         words = "\n".join(_dict.words)  # the mixed ones never meet a piece of Thai only
-        fd, path = tempfile.mkstemp(prefix="knowledge-words-", suffix=".txt")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(words)
-            _, ok = self.module.load_dict(path, name)
-        finally:
-            os.unlink(path)
+            fd, path = tempfile.mkstemp(prefix="knowledge-words-", suffix=".txt")
+        except OSError:  # no writable temporary directory
+            ok = False
+        else:
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(words)
+                _, ok = self.module.load_dict(path, name)
+            finally:
+                os.unlink(path)
         if not ok:
             self.module = None  # newmm from now on
             return None

@@ -89,7 +89,13 @@ _SCHEDULE_RE = re.compile(
     + r"|มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|ช่วงเวลา|ไตรมาส"
 )
 _DEFINITION_RE = re.compile(r"หมายถึง|หมายความว่า|คำจำกัดความ|นิยาม|ความหมาย")
-_MONEY_RE = re.compile(r"\d[\d,.]*\s*(?:บาท|ล้าน)|\d{1,3}(?:,\d{3})+|งบประมาณ\s*\(?บาท|ไม่ใช้งบประมาณ")
+# a sum of money: the alternatives, each searched only in a text holding a word it cannot
+# match without (a passage full of numbers and no บาท is not scanned digit by digit)
+_MONEY_RES = (
+    (("บาท", "ล้าน"), re.compile(r"\d[\d,.]*\s*(?:บาท|ล้าน)")),
+    ((",",), re.compile(r"\d{1,3}(?:,\d{3})+")),
+    (("งบประมาณ",), re.compile(r"งบประมาณ\s*\(?บาท|ไม่ใช้งบประมาณ")),
+)
 
 
 def unit_flags(section: Section, raw_all: str) -> frozenset:
@@ -106,7 +112,7 @@ def unit_flags(section: Section, raw_all: str) -> frozenset:
         flags.add("forms")
     if _DEFINITION_RE.search(norm):
         flags.add("definition")
-    if _MONEY_RE.search(norm):
+    if any(any(w in norm for w in needles) and rx.search(norm) for needles, rx in _MONEY_RES):
         flags.add("money")
     if _SCHEDULE_RE.search(norm):
         flags.add("schedule")

@@ -70,7 +70,12 @@ def is_confident(results: list[Scored]) -> bool:
 
 
 def cache_key() -> str:
+    """Sources, code and the segmenter in use (nlpO3 or, without it, newmm: their tokens
+    differ in a few pieces, so an index is only reused with the one that built it)."""
+    from knowledge.text.tokenize import segmenter
+
     h = hashlib.sha256(CACHE_VERSION.encode())
+    h.update(segmenter().encode())
     for path in sorted(SOURCES_DIR.glob("*.txt")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -95,10 +100,11 @@ class Engine:
         for s in corpus.sections.values():
             if s.key and s.kind in {"procedure", "project", "kpi"}:
                 self._by_key.setdefault(s.key, s)
-        from knowledge.text.tokenize import add_dictionary_words, add_domain_words
+        from knowledge.text.tokenize import add_dictionary_words, add_domain_words, word_tokens
 
         add_domain_words(index.extra.get("domain_words", ()))
         add_dictionary_words(index.extra.get("toneless_words", ()))
+        word_tokens("ก")  # load the segmenter's dictionary now, not on the first question
 
     # --- construction ---
     @classmethod

@@ -13,7 +13,7 @@ from functools import lru_cache
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # tone marks, mai taikhu, thanthakhat, nikhahit-like marks: a tone-insensitive key drops them
-_TONES = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0e47\u0e4c\u0e4d\u0e4e"), None)
+_TONE_MARKS = "\u0e48\u0e49\u0e4a\u0e4b\u0e47\u0e4c\u0e4d\u0e4e"
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
 _ENTITY = {"&gt;": ">", "&lt;": "<", "&amp;": "&", "&nbsp;": " ", "&quot;": '"'}
 _ENTITY_RE = re.compile("|".join(map(re.escape, _ENTITY)))
@@ -39,11 +39,17 @@ def thai_digits_to_arabic(text: str) -> str:
     return text
 
 
-def remove_zero_width(text: str) -> str:
-    for char in _ZERO_WIDTH_CHARS:
+def drop_chars(text: str, chars: str) -> str:
+    """`text` without any of `chars`: replacing only the characters present is many times
+    faster on Thai text than a translate table, which looks every character up."""
+    for char in chars:
         if char in text:
             text = text.replace(char, "")
     return text
+
+
+def remove_zero_width(text: str) -> str:
+    return drop_chars(text, _ZERO_WIDTH_CHARS)
 
 
 def fix_sara_am(text: str) -> str:
@@ -76,7 +82,7 @@ def squeeze_repeats(text: str) -> str:
 
 def strip_tones(text: str) -> str:
     """A tone-insensitive key: ไม่ -> ไม, กี่ -> กี."""
-    return text.translate(_TONES)
+    return drop_chars(text, _TONE_MARKS)
 
 
 def short_be_years(text: str) -> list[str]:

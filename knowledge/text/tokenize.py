@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from knowledge.text.normalize import _TONES, short_be_years, strip_tones  # noqa: E402
+from knowledge.text.normalize import short_be_years, strip_tones  # noqa: E402
 
 DOMAIN_PATH = Path(__file__).resolve().parent.parent / "data" / "domain_words.txt"
 
@@ -465,10 +465,10 @@ _term_info: dict[str, tuple[str, bool, tuple[str, ...]]] = {}
 
 
 def _token_terms(tok: str) -> tuple[str, bool, tuple[str, ...]]:
-    term = _untoned(tok)
+    term = strip_tones(tok)
     its_parts = []
     for p in compound_parts(tok):
-        p = _untoned(p)
+        p = strip_tones(p)
         if p not in STOPWORDS and len(p) > 1:
             its_parts.append(p)
     info = (term, term != tok and len(term) >= 3, tuple(its_parts))
@@ -479,21 +479,9 @@ def _token_terms(tok: str) -> tuple[str, bool, tuple[str, ...]]:
     return info
 
 
-_TONE_MARKS = "".join(map(chr, _TONES))  # what strip_tones drops
-
-
-def _untoned(text: str) -> str:
-    """strip_tones(text), several times faster than its translate table on Thai text."""
-    for mark in _TONE_MARKS:
-        if mark in text:
-            text = text.replace(mark, "")
-    return text
-
-
 def tone_key(text: str) -> str:
-    """strip_tones(text) with spaces removed (the same string, several times faster on
-    long passages than a translate table)."""
-    return _untoned(text).replace(" ", "")
+    """strip_tones(text) with spaces removed."""
+    return strip_tones(text).replace(" ", "")
 
 
 def char_ngrams(text: str, n: int = 3) -> list[str]:

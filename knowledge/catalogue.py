@@ -57,16 +57,6 @@ def catalogue_keys() -> list[dict]:
     return out
 
 
-if __name__ == "__main__":
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "tests" / "data" / "catalogue_keys.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(catalogue_keys(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {path}")
-
-
 def fiscal_year(day: date) -> int:
     """The Thai fiscal year (1 Oct – 30 Sep), named by its BE year: 1 Oct 2025 → 2569.
     Plans and reports are named by it."""
@@ -76,3 +66,13 @@ def fiscal_year(day: date) -> int:
 def this_fiscal_year() -> int:
     """The fiscal year of Bangkok's date now ("ปีนี้" in a question)."""
     return fiscal_year(datetime.now(ZoneInfo("Asia/Bangkok")).date())
+
+
+if __name__ == "__main__":
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "data" / "catalogue_keys.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(catalogue_keys(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}")

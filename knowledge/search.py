@@ -380,10 +380,10 @@ _PERCENT_IN_TEXT = re.compile(strip_tones(r"ร้อยละ\d|\d\s*%|\dเป
 # "ใช้เวลาเท่าไหร่", "นานแค่ไหน": the answer is a length of time in any unit
 _ASKED_HOW_LONG_RE = re.compile(strip_tones(r"(?:ใช้เวลา|ระยะเวลา|นาน)\s*(?:เท่าไร|เท่าไหร่|แค่ไหน|เท่าใด|ไหม|กี่)|นานแค่ไหน|นานเท่าไร|นานเท่าไหร่"))
 # "ทุกวันที่เท่าไร", "ภายในวันที่ไหน": the answer names a day of the month or a date
-_ASKED_DAY_RE = re.compile(strip_tones(r"วันที่\s*(?:เท่าไร|เท่าไหร่|เท่าไร่|ไหน|อะไร|ใด)"))
+_ASKED_DAY_RE = re.compile(strip_tones(r"วันที่\s*(?:เท่าไร|เท่าไหร่|ไหน|อะไร|ใด)"))
 _DAY_IN_TEXT = re.compile(strip_tones(r"วันที่\d|\d+(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค|มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)"))
 # "งบเท่าไหร่", "ค่าใช้จ่ายเท่าไร": the answer is a sum of money
-_ASKED_MONEY_RE = re.compile(strip_tones(r"(?:งบ|ค่าใช้จ่าย|วงเงิน|ราคา)\S*?\s*(?:\S+\s*){0,3}?(?<!วันที่)(?<!วันที)\s*(?:เท่าไร|เท่าไหร่|เท่าใด)"))
+_ASKED_MONEY_RE = re.compile(strip_tones(r"(?:งบ|ค่าใช้จ่าย|วงเงิน|ราคา)\S*?\s*(?:\S+\s*){0,3}?(?<!วันที่)\s*(?:เท่าไร|เท่าไหร่|เท่าใด)"))
 _ANY_SUM = re.compile(strip_tones(r"\d[\d,.]*(?:บาท|ล้าน)|\d{1,3}(?:,\d{3})+"))
 _ANY_DURATION = re.compile(strip_tones(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)"))
 
@@ -438,15 +438,13 @@ def answer_shape(text: str) -> "re.Pattern | str | None":
     if asked is None:
         return None
     kind, unit = asked
-    if kind == "money":
+    if kind == "money" or unit == strip_tones("บาท"):
         return _rate_shape(text) or "money"
     if kind != "unit":
         return {"year": _BE_YEAR_IN_TEXT, "percent": _ANY_NUMBER, "time": "duration", "day": _DAY_IN_TEXT}[kind]
     if unit in _TIME_UNITS:
         # "ลาได้กี่วัน" asks what a rule allows: a step's own time does not answer it
         return "stated_duration" if _ASKED_ALLOWANCE_RE.search(strip_tones(text)) else "duration"
-    if unit == strip_tones("บาท"):
-        return _rate_shape(text) or "money"
     if unit == "ปี":
         return re.compile(r"\d+ปี|" + _BE_YEAR_IN_TEXT.pattern)
     unit = _UNIT_ALIASES.get(unit, unit)

@@ -120,6 +120,17 @@ def test_char_ngrams():
     assert char_ngrams("ก่ ข") == ["กข"]
 
 
+def test_the_index_counts_the_same_ngrams_a_question_looks_up():
+    """The index packs trigrams into integers for speed; unpacked they must be the very
+    n-grams `key_ngrams` gives a question, or a passage could never match."""
+    from knowledge.index import _ngram_codes, _ngram_strings
+    from knowledge.text.tokenize import key_ngrams, tone_key
+
+    for text in ["กุญแจเมือง", "ก", "กข", "MOU 30 วัน", "e-bidding", "😀ก", ""]:
+        key = tone_key(normalize(text))
+        assert _ngram_strings(_ngram_codes(key)) == key_ngrams(key)
+
+
 thai_text = st.text(alphabet=st.sampled_from(list("กขคงจนมยรลวสหอะาิีึืุูเแโใไ่้๊๋็์ำ ๐๑๒๓๔๕๖๗๘๙0123456789abcXYZ\u200b\t")), max_size=40)
 
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from knowledge.model import Section, Step
 from knowledge.search import analyse, score, smalltalk_kind
-from knowledge.text.normalize import strip_markup, strip_tones, thai_digits_to_arabic
+from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
 
 MAX_BODY = 600  # characters: one phone screen
 
@@ -551,8 +551,7 @@ def _field_answer(body: str, raw: str) -> tuple[str, str] | None:
 # "ร้อยละการเบิกจ่ายงบประมาณ เป้าหมายเท่าไหร่": a KPI's target/weight/score, not an amount of money
 _ASKS_KPI_FIGURE = re.compile(r"เปาหมาย|รอยละ|เปอ\S?รเซ\S?น|นำหนัก|คะแนน|ตัวชีวัด|kpi", re.I)
 # a day of a date ("ถึง 30 กันยายน 2564") is not a figure
-_MONTH = (r"ม\.?ค\.|ก\.?พ\.|มี\.?ค\.|เม\.?ย\.|พ\.?ค\.|มิ\.?ย\.|ก\.?ค\.|ส\.?ค\.|ก\.?ย\.|ต\.?ค\.|พ\.?ย\.|ธ\.?ค\.|มกรา|กุมภา|มีนา|"
-          r"เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา")
+_MONTH = month_pattern()
 _ASKS_NUMBER = re.compile(r"กี่|เท่าไ|เท่าใด|ร้อยละ|จำนวน|เป้าหมาย|เปาหมาย")
 _VALUE_WORDS = [strip_tones(w) for w in ("ค่าเป้าหมาย", "เป้าหมาย", "งบประมาณ", "น้ำหนัก", "ร้อยละ", "จำนวน")]
 

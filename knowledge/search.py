@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from knowledge import catalogue
 from knowledge.catalogue import DOCUMENTS
 from knowledge.index import K1, Index, Unit
-from knowledge.text.normalize import fix_keyboard_layout, normalize, strip_tones
+from knowledge.text.normalize import fix_keyboard_layout, month_pattern, normalize, strip_tones
 from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
 from knowledge.text.tokenize import STOPWORDS, char_ngrams, terms
 
@@ -381,7 +381,7 @@ _PERCENT_IN_TEXT = re.compile(strip_tones(r"ร้อยละ\d|\d\s*%|\dเป
 _ASKED_HOW_LONG_RE = re.compile(strip_tones(r"(?:ใช้เวลา|ระยะเวลา|นาน)\s*(?:เท่าไร|เท่าไหร่|แค่ไหน|เท่าใด|ไหม|กี่)|นานแค่ไหน|นานเท่าไร|นานเท่าไหร่"))
 # "ทุกวันที่เท่าไร", "ภายในวันที่ไหน": the answer names a day of the month or a date
 _ASKED_DAY_RE = re.compile(strip_tones(r"วันที่\s*(?:เท่าไร|เท่าไหร่|ไหน|อะไร|ใด)"))
-_DAY_IN_TEXT = re.compile(strip_tones(r"วันที่\d|\d+(?:ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย|ต\.?ค|พ\.?ย|ธ\.?ค|มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา)"))
+_DAY_IN_TEXT = re.compile(strip_tones(r"วันที่\d|\d+(?:" + month_pattern(final_dot=False) + ")"))
 # "งบเท่าไหร่", "ค่าใช้จ่ายเท่าไร": the answer is a sum of money
 _ASKED_MONEY_RE = re.compile(strip_tones(r"(?:งบ|ค่าใช้จ่าย|วงเงิน|ราคา)\S*?\s*(?:\S+\s*){0,3}?(?<!วันที่)\s*(?:เท่าไร|เท่าไหร่|เท่าใด)"))
 _ANY_SUM = re.compile(strip_tones(r"\d[\d,.]*(?:บาท|ล้าน)|\d{1,3}(?:,\d{3})+"))

@@ -80,6 +80,18 @@ def squeeze_repeats(text: str) -> str:
     return _REPEAT_RE.sub(r"\1", text)
 
 
+_MONTH_ABBRS = "ม.ค ก.พ มี.ค เม.ย พ.ค มิ.ย ก.ค ส.ค ก.ย ต.ค พ.ย ธ.ค".split()
+_MONTH_STEMS = "มกรา กุมภา มีนา เมษา พฤษภา มิถุนา กรกฎา สิงหา กันยา ตุลา พฤศจิกา ธันวา".split()
+
+
+def month_pattern(final_dot: bool = True) -> str:
+    """Regex source for a Thai month as the manuals write it: an abbreviation, its inner
+    dot optional ("ก.ย.", "กย.") and its final one required unless `final_dot` is False,
+    or the stem of its name ("กันยา" in กันยายน)."""
+    end = r"\." if final_dot else ""
+    return "|".join([a.replace(".", r"\.?") + end for a in _MONTH_ABBRS] + _MONTH_STEMS)
+
+
 def strip_tones(text: str) -> str:
     """A tone-insensitive key: ไม่ -> ไม, กี่ -> กี."""
     return drop_chars(text, _TONE_MARKS)

@@ -18,8 +18,11 @@ import numpy as np
 
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.text.normalize import normalize
+
 from knowledge.text.synonyms import expand_synonyms, fix_typos
 from knowledge.text.tokenize import terms, tone_key
+
+_CITY = "กรุงเทพมหานคร"  # the city every issuing unit belongs to: it names no one document
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO_ROOT / "knowledge" / "sources"
@@ -318,9 +321,10 @@ def build_index(corpus: Corpus) -> Index:
     index.extra["n_groups"] = len(group_tfs)
     index.extra["unit_group"] = unit_group
     index.extra["doc_years"] = {d: doc.year_be for d, doc in corpus.documents.items()}
-    # the issuing unit's own names (first words of Document.unit), for "สพส." -> 002
+    # the issuing unit's own names (the words of Document.unit but the city's own name), so
+    # "สพส." (สำนักพัฒนาสังคม) or "กองนโยบายฯ" points to 002
     index.extra["doc_units"] = {
-        d: [normalize(doc.unit.split()[0]).replace(" ", "")] if doc.unit else [] for d, doc in corpus.documents.items()
+        d: [normalize(w) for w in doc.unit.split() if w != _CITY] if doc.unit else [] for d, doc in corpus.documents.items()
     }
     pos = {u.sid: i for i, u in enumerate(units)}
     index.extra["parent"] = {

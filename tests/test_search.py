@@ -313,3 +313,19 @@ def test_a_day_of_the_month_asked_needs_a_passage_naming_one(engine):
     assert not day.search(strip_tones("บันทึกในระบบทุกเดือน"))
     assert engine.search("รายงานการใช้จ่ายเงิน ต้องทำทุกวันที่เท่าไหร่").confident
     assert not engine.search("BMA Policy Tracking ต้องอัปเดตความคืบหน้าทุกวันที่เท่าไร").confident
+
+
+def test_a_department_named_points_to_its_own_manual(engine):
+    """"สพส." is the Social Development Department, whose Policy and Planning Division wrote
+    manual 002: its vehicle rule, not the Foreign Affairs Office's, answers the question."""
+    from knowledge.search import analyse, doc_mentions
+
+    for asked in ("รถราชการ สพส. อ้างข้อบัญญัติอะไร", "ตัวชี้วัดของกองนโยบายฯ", "งานสารบรรณ สำนักพัฒนาสังคม"):
+        assert doc_mentions(engine.index, analyse(engine.index, asked)) == {"002"}
+    # "กรุงเทพมหานคร" is every unit's city: it names no one manual
+    assert doc_mentions(engine.index, analyse(engine.index, "กทม. ทำอะไร")) == set()
+
+
+def test_a_count_of_courses_needs_a_count(engine):
+    """The manuals plan ICT training but never say how many courses: not a sure answer."""
+    assert not engine.search("สพส. มีแผนพัฒนาบุคลากรด้าน AI ปี 2568 กี่หลักสูตร").confident

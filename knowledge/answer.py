@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from knowledge.model import Section, Step
-from knowledge.search import analyse, score, smalltalk_kind
+from knowledge.search import analyse, asked_quantity, score, smalltalk_kind
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
 
 MAX_BODY = 600  # characters: one phone screen
@@ -235,6 +235,23 @@ def duration_text(raw: str) -> str:
     return re.sub(r"(" + _TIME_UNIT + r")[ ;]+(?=(?:ไม่เกิน|ภายใน|ไม่น้อยกว่า|ประมาณ)?\s*\d)", r"\1 / ", one_line(raw))
 
 
+# a time cell that says when, not how long ("ทุกวันที่ 1 ของทุกเดือน", "ทันที", "ก่อนงานเริ่ม
+# ประมาณ 1-2 ชั่วโมง"), or what the time depends on ("ตามกำหนดในสัญญา", "ขึ้นอยู่กับปริมาณของงาน")
+_WHEN_CELL = re.compile(r"^(?:ทุก|ทันที|ก่อน|หลัง)")
+_DEPENDS_CELL = re.compile(r"^(?:ตาม|ขึ้นอยู่กับ)")
+
+
+def time_phrase(raw: str, limit: int = 60) -> str:
+    """A step's time cell as a phrase: "ใช้เวลา 3 วัน", "ทำทุกวันที่ 1 ของทุกเดือน",
+    "ระยะเวลาตามกำหนดในสัญญา" (a schedule is not "ใช้เวลา ทุกวันที่ 1")."""
+    text = shorten(duration_text(raw), limit)
+    if _WHEN_CELL.match(text):
+        return "ทำ" + text
+    if _DEPENDS_CELL.match(text):
+        return "ระยะเวลา" + text
+    return f"ใช้เวลา {text}"
+
+
 def _people(text: str) -> str:
     """A responsible cell: each name once ("นักวิเทศสัมพันธ์ นักวิเทศสัมพันธ์" -> once)."""
     out: list[str] = []
@@ -299,7 +316,7 @@ def _step_context(step: Step, title: str, total: int, with_duration: bool = True
         line += f": {shorten(text, 160)}"
     extra = []
     if with_duration and step.duration and step.duration.raw:
-        extra.append(f"ใช้เวลา {shorten(duration_text(step.duration.raw), 60)}")
+        extra.append(time_phrase(step.duration.raw))
     if with_role and step.responsible:
         extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
     return line + (" (" + " · ".join(extra) + ")" if extra else "")
@@ -385,7 +402,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
                 ctx = _step_context(step, title, total, with_duration=bool(dur) and dur.replace(" ", "") not in rule.replace(" ", ""),
                                     said=rule)
             elif dur:
-                first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)} ใช้เวลา {dur}")
+                first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)} {time_phrase(step.duration.raw, 200)}")
                 ctx = f"คือ {shorten(one_line(step.text), 160)}"
                 if step.responsible:
                     ctx += f" (ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)})"
@@ -421,7 +438,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             first = _polite(f"ตามคู่มือ ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 240)}")
             extra = [f"ผู้ดำเนินการขั้นตอนนี้คือ {shorten(_people(step.responsible), 80)}"]
             if step.duration and step.duration.raw:
-                extra.append(f"ใช้เวลา {shorten(duration_text(step.duration.raw), 60)}")
+                extra.append(time_phrase(step.duration.raw))
             return first + "\n" + " · ".join(extra), []
         if step is not None and getattr(step, field_):
             first = _polite(first_fmt.format(shorten(one_line(getattr(step, field_)), 200)))
@@ -458,7 +475,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 260)}")
         extra = []
         if step.duration and step.duration.raw:
-            extra.append(f"ใช้เวลา {shorten(duration_text(step.duration.raw), 60)}")
+            extra.append(time_phrase(step.duration.raw))
         if step.responsible:
             extra.append(f"ผู้รับผิดชอบคือ {shorten(_people(step.responsible), 80)}")
         body = first + ("\n" + " · ".join(extra) if extra else "")
@@ -752,7 +769,9 @@ def build_answer(engine, query: str) -> Answer:
         return Answer(query=query, kind="unsure", body=unsure_body(suggestions, what), suggestions=suggestions[:3], took_ms=ms())
     owner, steps = _owner_steps(engine, section)
     title = clean_title(owner.title if owner else section.title.split(" – ")[0])
+    asked = asked_quantity(q.text)
     if "budget" in q.intents and not ({"steps", "duration", "role", "forms", "framework"} & q.intents) \
+            and (asked is None or asked[0] == "money" or asked[1] == "บาท") \
             and not _ASKS_KPI_FIGURE.search(strip_tones(query)) and not _MONEY.search(tidy(section.text or "")):
         # an amount was asked and this passage has none: say so rather than answer beside the point
         return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(),

@@ -389,7 +389,7 @@ _ANY_DURATION = re.compile(strip_tones(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:วันท
 
 
 @lru_cache(maxsize=1024)
-def _asked(text: str) -> tuple[str, str] | None:
+def asked_quantity(text: str) -> tuple[str, str] | None:
     """The quantity a question asks for, read once for ranking and for confidence:
     ("year", ""), ("percent", ""), ("unit", "วัน") for "กี่วัน", ("time", "") for
     "ใช้เวลาเท่าไหร่"; None when it asks for none."""
@@ -411,7 +411,7 @@ def _asked(text: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=1024)
 def _answer_unit_re(text: str):
     """The answer as a passage would write it, for the ranking boost: "30 วัน" for "กี่วัน"."""
-    asked = _asked(text)
+    asked = asked_quantity(text)
     if asked is None:
         return None
     kind, unit = asked
@@ -434,7 +434,7 @@ def answer_shape(text: str) -> "re.Pattern | str | None":
     pattern (a BE year, a number for a percentage, a count: "3 ครั้ง", "ครั้งเดียว"). None when
     the question asks for no quantity. A passage without it cannot answer, however well its
     words match ("ลาคลอดได้กี่วัน" against the leave procedure's steps): not confident."""
-    asked = _asked(text)
+    asked = asked_quantity(text)
     if asked is None:
         return None
     kind, unit = asked

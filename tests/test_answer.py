@@ -409,3 +409,20 @@ def test_a_column_heading_or_item_number_is_never_offered_as_a_topic(engine):
     for asked in ("งบโครงการ Fukuoka Fair ปี 2569 เท่าไร", "ตัวชี้วัดปี 2570", "โครงการ ๗.๑.๘.๖"):
         for s in engine.answer(asked).suggestions:
             assert s.title not in {"ชื่อตัวชี้วัด", "ตัวชี้วัด"} and not s.title.replace(".", "").strip("๐๑๒๓๔๕๖๗๘๙0123456789 ") == ""
+
+
+def test_a_schedule_is_said_as_when_not_as_how_long(engine):
+    """"ทุกวันที่ 1 ของทุกเดือน" is when the report is made, not how long it takes."""
+    from knowledge.answer import time_phrase
+
+    body = engine.answer("รายงานการใช้จ่ายเงิน ต้องทำทุกวันที่เท่าไหร่").body
+    assert "ทำทุกวันที่ 1 ของทุกเดือน" in body and "ใช้เวลา ทุกวันที่" not in body
+    assert time_phrase("๓ วัน") == "ใช้เวลา 3 วัน"
+    assert time_phrase("ทันที") == "ทำทันที"
+    assert time_phrase("ตามกำหนดในสัญญา") == "ระยะเวลาตามกำหนดในสัญญา"
+
+
+def test_a_day_asked_beside_the_word_budget_is_not_called_a_missing_amount(engine):
+    """The question names the budget but asks for a day: answer the day, not "no budget figure"."""
+    body = engine.answer("รายงานผลการเบิกจ่ายงบประมาณ ทุกวันที่เท่าไหร่").body
+    assert "ตัวเลขงบประมาณ" not in body and "ทุกวันที่ 1" in body

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from knowledge.catalogue import DOCUMENTS
 from knowledge.model import Section, Step
 from knowledge.search import analyse, asked_quantity, score, smalltalk_kind
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
@@ -200,7 +201,7 @@ def _polite(text: str) -> str:
 
 _TIME_UNIT = r"(?:วัน\s*ทำการ|วัน|ชั่วโมง|ชม\.|นาที|สัปดาห์|เดือน|ปี)"
 _HAS_TIME = re.compile(r"\d+\s*(?:-\s*\d+\s*)?" + _TIME_UNIT)
-_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:ล้าน)?\s*บาท|ไม่ใช้งบประมาณ")
+_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?(?:\.-)?\s*(?:ล้าน)?\s*บาท|ไม่ใช้งบประมาณ")  # "26,000,000.- บาท" too
 
 
 @lru_cache(maxsize=16384)  # pure, and fed from a fixed corpus: answers reuse the same cells
@@ -466,9 +467,12 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
     if "budget" in intents:
         found = _MONEY.search(text)
         if found:
-            amount = found.group(0)
-            name = _project_name(section) or title
-            first = "เรื่องนี้ไม่ใช้งบประมาณค่ะ" if amount == "ไม่ใช้งบประมาณ" else _polite(f"งบประมาณ{short_title(name)} คือ {amount}")
+            amount = found.group(0).replace(".-", "")
+            name = short_title(_project_name(section) or title)
+            if name.startswith("รวมงบประมาณ") and section.doc in DOCUMENTS:
+                # the plan's total row: "งบประมาณรวมทั้งสิ้นของแผนปฏิบัติการ สกต. 2568"
+                name = f"รวมทั้งสิ้นของ{DOCUMENTS[section.doc].short_title}"
+            first = "เรื่องนี้ไม่ใช้งบประมาณค่ะ" if amount == "ไม่ใช้งบประมาณ" else _polite(f"งบประมาณ{name} คือ {amount}")
             return first, []
 
     if step is not None:

@@ -133,6 +133,9 @@ def _section_body(section: Section) -> str:
     return "\n".join(p for p in parts if p)
 
 
+YEAR_BOUND_KINDS = ("action_plan", "results_report")
+
+
 def _context(corpus: Corpus, section: Section, owners: dict[str, Section]) -> str:
     ctx = []
     owner = owners.get(section.key) if section.key else None
@@ -145,6 +148,10 @@ def _context(corpus: Corpus, section: Section, owners: dict[str, Section]) -> st
     for anc in corpus.ancestors(section)[:2]:
         if anc.kind not in {"document"} and (owner is None or anc.id != owner.id):
             ctx.append(anc.title)
+    doc = corpus.documents.get(section.doc)
+    if doc is not None and doc.kind in YEAR_BOUND_KINDS:
+        # a plan's or report's every row is of that plan ("งบรวมแผนปฏิบัติการปี 2568")
+        ctx.append(doc.title)
     return " ".join(dict.fromkeys(c for c in ctx if c))
 
 

@@ -426,3 +426,14 @@ def test_a_day_asked_beside_the_word_budget_is_not_called_a_missing_amount(engin
     """The question names the budget but asks for a day: answer the day, not "no budget figure"."""
     body = engine.answer("รายงานผลการเบิกจ่ายงบประมาณ ทุกวันที่เท่าไหร่").body
     assert "ตัวเลขงบประมาณ" not in body and "ทุกวันที่ 1" in body
+
+
+@pytest.mark.parametrize("question, total", [
+    ("งบรวมแผนปฏิบัติการปี 2568 ทั้งหมดเท่าไหร่", "23,219,000 บาท"),
+    ("แผนปฏิบัติการ ปี ๒๕๖๐ งบรวมทั้งสิ้นเท่าไร", "26,000,000 บาท"),
+])
+def test_a_plans_total_budget_is_its_total_row(engine, question, total):
+    """The total row of a plan's project table answers "งบรวมแผน … ปี X" (a summary table
+    whose total is blank does not), named as the plan's total."""
+    ans = engine.answer(question)
+    assert ans.kind == "answer" and total in ans.body and "รวมทั้งสิ้นของแผนปฏิบัติการ" in ans.body

@@ -25,6 +25,9 @@ _ROWS = [
      "แผนปฏิบัติการ สกต. 2568", _FAO, 2568, "action_plan"),
 ]
 
+# plans and reports hold one year's figures (a manual's procedures hold for any year)
+YEAR_BOUND_KINDS = ("action_plan", "results_report")
+
 DOCUMENTS: dict[str, Document] = {
     row[0]: Document(row[0], f"{SOURCES_DIR}/{row[1]}", *row[2:]) for row in _ROWS
 }

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.catalogue import YEAR_BOUND_KINDS
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.text.normalize import normalize
 
@@ -131,9 +132,6 @@ def _section_body(section: Section) -> str:
         if v and v not in parts[0]:
             parts.append(v)
     return "\n".join(p for p in parts if p)
-
-
-YEAR_BOUND_KINDS = ("action_plan", "results_report")
 
 
 def _context(corpus: Corpus, section: Section, owners: dict[str, Section]) -> str:

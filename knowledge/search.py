@@ -13,7 +13,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge import catalogue
-from knowledge.catalogue import DOCUMENTS
+from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
 from knowledge.index import K1, Index, Unit
 from knowledge.text.normalize import fix_keyboard_layout, month_pattern, normalize, strip_tones
 from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
@@ -48,8 +48,7 @@ INTENT_KINDS = {
 INTENT_FLAGS = {"duration": ("duration", 1.1), "role": ("role", 1.05), "forms": ("forms", 1.05),
                 "definition": ("definition", 1.3), "budget": ("money", 1.25), "when": ("schedule", 1.2)}
 YEAR_BOOST = 1.25
-# plans and reports hold one year's figures (a manual's procedures hold for any year)
-YEAR_BOUND_DOCS = frozenset(d for d, doc in DOCUMENTS.items() if doc.kind in ("action_plan", "results_report"))
+YEAR_BOUND_DOCS = frozenset(d for d, doc in DOCUMENTS.items() if doc.kind in YEAR_BOUND_KINDS)
 _YEAR_RE = re.compile(r"(?:พ\.?ศ\.?|ปี|ปีงบประมาณ|ปีงบ|fy)\s*(25\d\d|\d\d)(?!\d)|(?<!\d)(25[4-7]\d)(?!\d)")
 
 

@@ -19,7 +19,6 @@ import numpy as np
 from knowledge.catalogue import YEAR_BOUND_KINDS
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.text.normalize import normalize
-
 from knowledge.text.synonyms import expand_synonyms, fix_typos
 from knowledge.text.tokenize import terms, tone_key
 

@@ -389,9 +389,10 @@ _ANY_DURATION = re.compile(strip_tones(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:วันท
 
 @lru_cache(maxsize=1024)
 def asked_quantity(text: str) -> tuple[str, str] | None:
-    """The quantity a question asks for, read once for ranking and for confidence:
-    ("year", ""), ("percent", ""), ("unit", "วัน") for "กี่วัน", ("time", "") for
-    "ใช้เวลาเท่าไหร่"; None when it asks for none."""
+    """The quantity a question asks for, read once for ranking, confidence and answers:
+    ("year", ""), ("percent", ""), ("day", "") for "ทุกวันที่เท่าไร", ("unit", "วัน") for
+    "กี่วัน", ("money", "") for "งบเท่าไหร่", ("time", "") for "ใช้เวลาเท่าไหร่"; None when
+    it asks for none."""
     t = strip_tones(text)
     if _ASKED_YEAR_RE.search(t):
         return "year", ""

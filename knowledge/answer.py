@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge.catalogue import DOCUMENTS
+from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
 from knowledge.model import Section, Step
 from knowledge.search import analyse, asked_quantity, score, smalltalk_kind
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
@@ -769,7 +769,10 @@ def build_answer(engine, query: str) -> Answer:
         if top.other_year:  # "งบ ... ปี 2569" and only the 2568 plan has such figures
             doc = engine.document(top.unit.doc)
             asked = " ".join(str(y) for y in sorted(q.years))
-            what = f"คู่มือมีข้อมูลเรื่องนี้ของปี {doc.year_be} ยังไม่มีของปี {asked} นะคะ" if doc else ""
+            if doc and doc.kind in YEAR_BOUND_KINDS:
+                what = f"คู่มือมีข้อมูลเรื่องนี้ของปี {doc.year_be} ยังไม่มีของปี {asked} นะคะ"
+            elif doc:  # a manual says how the work is done, not what happened in a given year
+                what = f"{doc.short_title} บอกวิธีทำงาน ไม่มีข้อมูลเฉพาะของปี {asked} นะคะ"
         return Answer(query=query, kind="unsure", body=unsure_body(suggestions, what), suggestions=suggestions[:3], took_ms=ms())
     owner, steps = _owner_steps(engine, section)
     title = clean_title(owner.title if owner else section.title.split(" – ")[0])

@@ -405,6 +405,13 @@ def test_a_year_the_plans_do_not_cover_is_said_plainly(engine):
     assert "Fukuoka" in answer.suggestions[0].title
 
 
+def test_a_year_s_events_asked_of_a_manual_is_said_plainly(engine):
+    answer = engine.answer("ผู้ว่าฯ ไปเยือนเมืองพี่เมืองน้องเมืองไหนบ้างปี 2567")
+    assert answer.kind == "unsure"
+    assert answer.body.startswith("ขออภัยค่ะ คู่มือปฏิบัติงาน สกต. 2564 บอกวิธีทำงาน ไม่มีข้อมูลเฉพาะของปี 2567 นะคะ")
+    assert any("เมืองพี่เมืองน้อง" in s.title for s in answer.suggestions)
+
+
 def test_a_column_heading_or_item_number_is_never_offered_as_a_topic(engine):
     for asked in ("งบโครงการ Fukuoka Fair ปี 2569 เท่าไร", "ตัวชี้วัดปี 2570", "โครงการ ๗.๑.๘.๖"):
         for s in engine.answer(asked).suggestions:

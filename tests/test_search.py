@@ -278,6 +278,16 @@ def test_a_plan_of_another_year_is_no_sure_answer(engine):
     assert engine.search("ปี 2569 เงินยืมต้องคืนภายในกี่วัน").confident
 
 
+def test_a_manual_records_no_year_s_events(engine):
+    """A manual says how work is done: what happened in 2567 is not in it, but its rules hold
+    whatever year the question names."""
+    assert not engine.search("ผู้ว่าฯ ไปเยือนเมืองพี่เมืองน้องเมืองไหนบ้างปี 2567").confident
+    assert not engine.search("ปี 68 มีเยาวชน กทม. ไปแลกเปลี่ยนกับเมืองพี่เมืองน้องกี่คน").confident
+    assert engine.search("ปี 2567 เงินยืมต้องคืนภายในกี่วัน").confident
+    assert engine.search("ขั้นตอนมอบกุญแจเมือง ปี 2570").confident
+    assert engine.search("ปี 2567 ใครลงนามหนังสือเชิญเมืองพี่เมืองน้อง").confident
+
+
 def test_last_year_is_a_year_the_plans_do_not_cover(engine, monkeypatch):
     """"ปีที่แล้ว" is counted from today's fiscal year; the 2564 report does not give it."""
     from knowledge import catalogue

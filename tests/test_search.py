@@ -339,3 +339,11 @@ def test_a_department_named_points_to_its_own_manual(engine):
 def test_a_count_of_courses_needs_a_count(engine):
     """The manuals plan ICT training but never say how many courses: not a sure answer."""
     assert not engine.search("สพส. มีแผนพัฒนาบุคลากรด้าน AI ปี 2568 กี่หลักสูตร").confident
+
+
+def test_a_measure_asked_needs_that_measure(engine):
+    """Litres of fuel or seats in a room are stated nowhere: the vehicle and meeting-room
+    procedures match the words but cannot answer."""
+    assert not engine.search("เติมน้ำมันรถราชการได้กี่ลิตร").confident
+    assert not engine.search("ห้องประชุมจุได้กี่ที่นั่ง").confident
+    assert engine.search("ขอใช้รถราชการต้องทำอย่างไร").confident

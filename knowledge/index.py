@@ -300,30 +300,9 @@ def build_index(corpus: Corpus) -> Index:
         ng_ctx.append(np.unique(_ngram_codes(title_key + ctx_key)))
         lengths.append(sum(tb.values()) + 0.5 * sum(tt.values()) + 2)
     words, idf = _bm25_postings(word_tfs, np.asarray(lengths, np.float64), K1, B)
-    # procedure-level documents: every passage of a catalogued procedure / project / KPI
-    # together, so the topic of a question can be matched even when its words are spread
-    # over the scope, the framework and the steps
-    group_ids: dict[str, int] = {}
-    group_tfs: list[Counter] = []
-    unit_group = np.full(len(units), -1, np.int32)
-    for i, u in enumerate(units):
-        if not u.key:
-            continue
-        g = group_ids.get(u.key)
-        if g is None:
-            g = group_ids[u.key] = len(group_tfs)
-            group_tfs.append(Counter())
-        unit_group[i] = g
-        group_tfs[g].update(word_tfs[i])
-    g_len = np.asarray([sum(c.values()) for c in group_tfs] or [1.0], np.float64)
-    groups, g_idf = _bm25_postings(group_tfs, g_len, K1, 0.75)
     ngrams, ng_idf = _ngram_postings(ng_body, ng_ctx, K1_NG, B_NG)
     vocab = sorted(t for t in words if len(t) >= 3 and not t.isdigit())
     index = Index(units=units, words=words, ngrams=ngrams, idf=idf, ng_idf=ng_idf, vocab=vocab, n=len(units))
-    index.extra["groups"] = groups
-    index.extra["group_idf"] = g_idf
-    index.extra["n_groups"] = len(group_tfs)
-    index.extra["unit_group"] = unit_group
     index.extra["doc_years"] = {d: doc.year_be for d, doc in corpus.documents.items()}
     # the issuing unit's own names (the words of Document.unit but the city's own name), so
     # "สพส." (สำนักพัฒนาสังคม) or "กองนโยบายฯ" points to 002

@@ -352,8 +352,7 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "content": [(frozenset({t, *q.alts.get(t, ())}), fz.get(t)) for t in content],
         "title_terms": [t for t in seq if len(t) >= 2],
         # adjacent typed words, digits included ("1 หน้า", "30 วัน")
-        "pairs": [p for p in (a + b for a, b in zip(seq, seq[1:])) if len(p) >= 4]
-        + ([a + b + c for a, b, c in zip(seq, seq[1:], seq[2:])] if PHRASE_TRIPLES else []),
+        "pairs": [p for p in (a + b for a, b in zip(seq, seq[1:])) if len(p) >= 4],
         "typed": typed,
         "typed_total": sum(x[1] for x in typed),
         "focus_total": sum(x[4] for x in typed),
@@ -566,9 +565,7 @@ NUMBER_BOOST = 0.2  # a number of the question (500000, 30, 5.2) found in the pa
 KIND_PRIOR = {"flowchart": 0.85}
 RARE_DF = 2  # a question word found in at most this many passages is "rare"
 DEFINES_BOOST = 1.3  # a definition of the very thing the question names
-PROC_WEIGHT = 0.0  # how much the whole procedure's match lifts each of its passages (off: no gain measured)
 PHRASE_WEIGHT = 0.15  # per adjacent pair of typed words found together (max 3)
-PHRASE_TRIPLES = False  # three-word phrases: no gain measured
 PHRASE_MAX = 3
 TITLE_WEIGHT = 0.12  # share of typed words found in the passage title
 COVERAGE_WEIGHT = 0.25
@@ -588,14 +585,6 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
     ng = _accumulate(n, index.ngrams, ngc)
     ng_max = sum(c * index.ng_idf.get(g, 0.0) * 2.0 for g, c in ngc.items()) or 1.0
     base = W_WORD * word / word_max + W_NGRAM * ng / ng_max
-    unit_group = index.extra.get("unit_group")
-    if PROC_WEIGHT and unit_group is not None and index.extra.get("n_groups"):
-        gs = _accumulate(index.extra["n_groups"], index.extra["groups"], q.weighted)
-        gmax = float(gs.max()) if gs.size else 0.0
-        if gmax > 0:
-            bmax = float(base.max()) or 1.0
-            g_unit = np.where(unit_group >= 0, gs[np.maximum(unit_group, 0)] / gmax, base / bmax)
-            base = base * (1.0 + PROC_WEIGHT * g_unit)
     k = min(CANDIDATES, n)
     cand = np.argpartition(-base, k - 1)[:k] if n > k else np.arange(n)
     ctx = _query_ctx(index, q)

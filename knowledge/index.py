@@ -92,6 +92,8 @@ _SCHEDULE_RE = re.compile(
     + r"|มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|ช่วงเวลา|ไตรมาส"
 )
 _DEFINITION_RE = re.compile(r"หมายถึง|หมายความว่า|คำจำกัดความ|นิยาม|ความหมาย")
+# what a post or unit is charged with (not "เจ้าหน้าที่", an officer)
+_DUTIES_RE = re.compile(r"หน้าที่ความรับผิดชอบ|อำนาจหน้าที่|มีหน้าที่")
 # a sum of money: the alternatives, each searched only in a text holding a word it cannot
 # match without (a passage full of numbers and no บาท is not scanned digit by digit)
 _MONEY_RES = (
@@ -115,6 +117,8 @@ def unit_flags(section: Section, raw_all: str) -> frozenset:
         flags.add("forms")
     if _DEFINITION_RE.search(norm):
         flags.add("definition")
+    if _DUTIES_RE.search(norm):
+        flags.add("duties")
     if any(any(w in norm for w in needles) and rx.search(norm) for needles, rx in _MONEY_RES):
         flags.add("money")
     if _SCHEDULE_RE.search(norm):

@@ -24,11 +24,12 @@ from knowledge.text.tokenize import STOPWORDS, char_ngrams, terms
 INTENT_PATTERNS = {
     "steps": r"ขั้นตอน|ทำอย่างไร|ทำยังไง|ต้องทำอะไร|วิธีการ|วิธี|กระบวนการ|กระบวนงาน|ขั้นแรก|เริ่มจาก|ลำดับ|how to|workflow|flow",
     "duration": r"กี่วัน|กี่ชั่วโมง|กี่นาที|กี่เดือน|กี่สัปดาห์|ภายใน|นานเท่า|นานไหม|ระยะเวลา|เมื่อไร|เมื่อไหร่|กำหนดส่ง|กำหนดเวลา|ใช้เวลา|deadline|ล่วงหน้า|ก่อนวัน|วันทำการ",
-    "role": r"ใคร|ผู้รับผิดชอบ|รับผิดชอบ|หน่วยงานใด|หน่วยงานไหน|ฝ่ายไหน|ฝ่ายใด|ลงนาม|เซ็น|ผู้อนุมัติ|อนุมัติ|ผู้มีอำนาจ",
+    "role": r"ใคร|ผู้รับผิดชอบ|(?<!หน้าที่)(?<!หน้าที่ความ)รับผิดชอบ|หน่วยงานใด|หน่วยงานไหน|ฝ่ายไหน|ฝ่ายใด|ลงนาม|เซ็น|ผู้อนุมัติ|อนุมัติ|ผู้มีอำนาจ",
     "forms": r"เอกสาร|แบบฟอร์ม|ฟอร์ม|หลักฐาน|ต้องใช้อะไร|ต้องเตรียมอะไร|แนบ|form",
     "framework": r"ระเบียบ|กฎหมาย|ข้อบังคับ|พ\.ร\.บ|พระราชบัญญัติ|ข้อบัญญัติ|อ้างอิง|กรอบแนวคิด|หนังสือสั่งการ|มติ",
     "budget": r"งบ|กี่บาท|บาท|วงเงิน|ค่าใช้จ่าย|budget",
     "when": r"เดือนไหน|เดือนอะไร|ช่วงไหน|ช่วงเดือน|เมื่อไร|เมื่อไหร่|ตอนไหน|ช่วงเวลา|กำหนดการ|วันไหน|ไตรมาส",
+    "duties": r"(?<!เจ้า)หน้าที่|ภารกิจ",
     "definition": r"หมายถึง|หมายความว่า|คืออะไร|คือ|นิยาม|ความหมาย|แปลว่า|definition",
 }
 # matched tone-insensitively, so "ขันตอน" or "กีวัน" still count
@@ -45,8 +46,9 @@ INTENT_KINDS = {
     "definition": {"paragraph": 1.1},
 }
 # passage facts that answer each intent
+DUTIES_BOOST = 1.3  # "ผอ. มีหน้าที่อะไร": a passage stating what a post is charged with
 INTENT_FLAGS = {"duration": ("duration", 1.1), "role": ("role", 1.05), "forms": ("forms", 1.05),
-                "definition": ("definition", 1.3), "budget": ("money", 1.25), "when": ("schedule", 1.2)}
+                "definition": ("definition", 1.3), "duties": ("duties", DUTIES_BOOST), "budget": ("money", 1.25), "when": ("schedule", 1.2)}
 YEAR_BOOST = 1.25
 # A question asking how work is done holds for any year ("ปี 2569 เงินยืมคืนกี่วัน"); any
 # other question naming a year asks what that year held ("ปี 2567 ผู้ว่าฯ ไปเยือนเมืองไหน"),

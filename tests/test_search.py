@@ -347,3 +347,17 @@ def test_a_measure_asked_needs_that_measure(engine):
     assert not engine.search("เติมน้ำมันรถราชการได้กี่ลิตร").confident
     assert not engine.search("ห้องประชุมจุได้กี่ที่นั่ง").confident
     assert engine.search("ขอใช้รถราชการต้องทำอย่างไร").confident
+
+
+def test_a_post_s_duties_come_from_the_duties_table(engine):
+    """"มีหน้าที่รับผิดชอบอะไร" asks what a post is charged with, not who does a step: the
+    duties table answers, not a step the director signs."""
+    hit = engine.search("ผอ.สกต. มีหน้าที่รับผิดชอบอะไร").hits[0]
+    assert hit.source.endswith("fao_operations_manual_2564.txt") and hit.lines == (1360, 1360)
+    hit = engine.search("กองนโยบายและแผนงาน มีอำนาจหน้าที่อะไรบ้าง").hits[0]
+    assert hit.source.endswith("sdd_policy_planning_manual_2564.txt") and hit.lines[0] == 110
+    # "เจ้าหน้าที่" is an officer, not a duty
+    from knowledge.search import detect_intents
+
+    assert "duties" not in detect_intents("เจ้าหน้าที่คนไหนรับเรื่อง")
+    assert "role" not in detect_intents("ผอ. มีหน้าที่ความรับผิดชอบอะไร")

@@ -333,11 +333,17 @@ def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
     return scores
 
 
+KIND_WORDS = {"manual": ("คู่มือ",), "action_plan": ("แผนปฏิบัติการ",), "results_report": ("รายงานผล", "คำรับรอง")}
+
+
 def doc_mentions(index: Index, q: Query) -> set[str]:
     """Documents whose issuing unit the question names (after synonym expansion)."""
     units = index.extra.get("doc_units", {})
     text = q.expanded.replace(" ", "")
-    return {d for d, names in units.items() if any(n in text for n in names)}
+    named = {d for d, names in units.items() if any(n in text for n in names)}
+    # "คู่มือปฏิบัติงาน สกต.": of the unit's documents, the one of the kind named
+    of_kind = {d for d, doc in DOCUMENTS.items() if any(w in text for w in KIND_WORDS.get(doc.kind, ()))}
+    return (named & of_kind) or named
 
 
 def _query_ctx(index: Index, q: Query) -> dict:

@@ -361,3 +361,14 @@ def test_a_post_s_duties_come_from_the_duties_table(engine):
 
     assert "duties" not in detect_intents("เจ้าหน้าที่คนไหนรับเรื่อง")
     assert "role" not in detect_intents("ผอ. มีหน้าที่ความรับผิดชอบอะไร")
+
+
+def test_a_unit_s_document_of_the_kind_named(engine):
+    """สกต. issued a manual, a plan and a report: "คู่มือปฏิบัติงาน สกต." names the manual."""
+    from knowledge.search import analyse, doc_mentions
+
+    assert doc_mentions(engine.index, analyse(engine.index, "คู่มือปฏิบัติงาน สกต. มีกี่กระบวนงาน")) == {"000"}
+    assert doc_mentions(engine.index, analyse(engine.index, "แผนปฏิบัติการ สกต. มีกี่โครงการ")) == {"004"}
+    assert doc_mentions(engine.index, analyse(engine.index, "สกต. มีกี่โครงการ")) == {"000", "003", "004"}
+    # a kind no document of that unit has leaves the unit's own
+    assert doc_mentions(engine.index, analyse(engine.index, "แผนปฏิบัติการ สพส.")) == {"002"}

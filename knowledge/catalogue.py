@@ -27,6 +27,8 @@ _ROWS = [
 
 # plans and reports hold one year's figures (a manual's procedures hold for any year)
 YEAR_BOUND_KINDS = ("action_plan", "results_report")
+# how a question names a kind of document ("คู่มือปฏิบัติงาน สกต." is the office's manual)
+KIND_WORDS = {"manual": ("คู่มือ",), "action_plan": ("แผนปฏิบัติการ",), "results_report": ("รายงานผล", "คำรับรอง")}
 
 DOCUMENTS: dict[str, Document] = {
     row[0]: Document(row[0], f"{SOURCES_DIR}/{row[1]}", *row[2:]) for row in _ROWS

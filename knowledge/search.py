@@ -13,7 +13,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge import catalogue
-from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
+from knowledge.catalogue import DOCUMENTS, KIND_WORDS, YEAR_BOUND_KINDS
 from knowledge.index import K1, Index, Unit
 from knowledge.text.normalize import fix_keyboard_layout, month_pattern, normalize, strip_tones
 from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
@@ -55,7 +55,7 @@ YEAR_BOOST = 1.25
 # which only a plan or report of that year can say. Measured: independent set's unanswerable
 # 0.875 -> 0.925 and fresh 0.775 -> 0.800 not sure, no sure right answer lost on any set.
 PROCEDURAL_INTENTS = frozenset({"steps", "duration", "role", "forms", "framework"})
-ALL_YEAR_BOUND = frozenset(DOCUMENTS)
+ALL_DOCS = frozenset(DOCUMENTS)
 YEAR_BOUND_DOCS = frozenset(d for d, doc in DOCUMENTS.items() if doc.kind in YEAR_BOUND_KINDS)
 _YEAR_RE = re.compile(r"(?:พ\.?ศ\.?|ปี|ปีงบประมาณ|ปีงบ|fy)\s*(25\d\d|\d\d)(?!\d)|(?<!\d)(25[4-7]\d)(?!\d)")
 
@@ -333,11 +333,9 @@ def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
     return scores
 
 
-KIND_WORDS = {"manual": ("คู่มือ",), "action_plan": ("แผนปฏิบัติการ",), "results_report": ("รายงานผล", "คำรับรอง")}
-
-
 def doc_mentions(index: Index, q: Query) -> set[str]:
-    """Documents whose issuing unit the question names (after synonym expansion)."""
+    """Documents whose issuing unit the question names (after synonym expansion); of those,
+    the ones of the kind it names, if any ("คู่มือ", "แผนปฏิบัติการ")."""
     units = index.extra.get("doc_units", {})
     text = q.expanded.replace(" ", "")
     named = {d for d, names in units.items() if any(n in text for n in names)}
@@ -365,7 +363,8 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "typed_total": sum(x[1] for x in typed),
         "focus_total": sum(x[4] for x in typed),
         "doc_years": index.extra.get("doc_years", {}),
-        "year_bound": YEAR_BOUND_DOCS if PROCEDURAL_INTENTS & q.intents else ALL_YEAR_BOUND,
+        # documents whose passages hold only their own year's facts, for this question
+        "year_bound": YEAR_BOUND_DOCS if PROCEDURAL_INTENTS & q.intents else ALL_DOCS,
         "unit_re": _answer_unit_re(q.text),
         "shape": answer_shape(q.text),
         # numbers the question names (amounts, days, item numbers; not single digits)

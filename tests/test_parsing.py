@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -32,11 +31,10 @@ def covering(corpus: Corpus, source: str, line: int, kinds: set[str] | None = No
 # ---- whole-corpus invariants -------------------------------------------------------------
 
 
-def test_load_is_fast_and_cached():
+def test_load_is_cached():
+    """Parsed once per process (how long it takes is the benchmark's business, not a test's)."""
     load_corpus.cache_clear()
-    t = time.perf_counter()
     corpus = load_corpus()
-    assert time.perf_counter() - t < 1.0
     assert load_corpus() is corpus
 
 

@@ -351,12 +351,18 @@ def list_visible(session: Session, viewer: Officer, scope: str = "unit", chat: C
     return CaseList(list(rows), total)
 
 
-def event_when(case: Case, at: datetime) -> str:
-    """When the case's event happens, in Thai: with the time of day only when one was
-    given (a date-only event is stored at 00.00 Bangkok and must not say so)."""
-    when = thai_datetime(at) if case.fields.get("has_time") else thai_date(at)
-    until = date.fromisoformat(case.fields["until"]) if case.fields.get("until") else None
+def when_said(at: datetime, timed: bool, until: date | None = None) -> str:
+    """When an event happens, in Thai: with the time of day only when one was given (a
+    date-only event is stored at 00.00 Bangkok and must not say so), and its last day
+    when it lasts several ("15 ม.ค. 2569 ถึง 17 ม.ค. 2569")."""
+    when = thai_datetime(at) if timed else thai_date(at)
     return f"{when} ถึง {thai_date(until)}" if until and until > bangkok(at).date() else when
+
+
+def event_when(case: Case, at: datetime) -> str:
+    """`when_said` for a saved case."""
+    until = date.fromisoformat(case.fields["until"]) if case.fields.get("until") else None
+    return when_said(at, bool(case.fields.get("has_time")), until)
 
 
 def case_date(case: Case) -> str:

@@ -135,8 +135,8 @@ def all_steps(ev: Incoming, ctx: Context) -> list[Reply]:
 
 
 def _step_lines(engine: Any, section: Any) -> list[str]:
-    """One line per step; a ruled-off separator row ("-----.  ( · )") is no step."""
-    return [line for line in engine.steps_text(section.id).split("\n") if line.strip() and re.match(r"\s*\d", line)]
+    """One line per step (engine.steps_text lists no separator row)."""
+    return [line for line in engine.steps_text(section.id).split("\n") if line.strip()]
 
 
 def _all_step_items(section: Any, lines: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot import records
-from bot.clock import at_bangkok, bangkok, thai_date, thai_datetime, today
+from bot.clock import at_bangkok, bangkok, thai_date, today
 from bot.db.models import Case, Officer
 from bot.officers import HOW_TO_REGISTER, by_line_id, find_by_name, register
 from handlers import advances, visits
@@ -58,6 +58,8 @@ QUESTION_RE = re.compile(strip_tones(
 
 def is_question(text: str) -> bool:
     return QUESTION_RE.search(strip_tones(text)) is not None
+
+
 SHOW_RE = re.compile(rf"^\s*(?:#\s*|(?:ดู|ดูเรื่อง|เปิดเรื่อง|view|show)\s*)({_REF}){POLITE}", re.IGNORECASE)
 UPDATE_RE = re.compile(rf"^\s*(?:อัปเดต|อัพเดต|อัปเดท|อัพเดท|update)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CLOSE_RE = re.compile(rf"^\s*(?:ปิดเรื่อง|ปิด|close)\s*({_REF})\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -154,11 +156,21 @@ def _day(draft: dict[str, Any], key: str = "day") -> date | None:
     return date.fromisoformat(draft[key]) if draft.get(key) else None
 
 
+def _shifted_until(until: str | None, old: date | None, new: date) -> str | None:
+    """The last day of an event of several days once its first day moved from `old` to
+    `new`: the event keeps its length."""
+    return (date.fromisoformat(until) + (new - old)).isoformat() if until and old else None
+
+
 def _move_day(draft: dict[str, Any], day: date) -> None:
     """A new first day; an event of several days keeps its length."""
-    old, until = _day(draft), _day(draft, "until")
+    draft["until"] = _shifted_until(draft.get("until"), _day(draft), day)
     draft["day"] = day.isoformat()
-    draft["until"] = (until + (day - old)).isoformat() if old and until else None
+
+
+def _guests_in(text: str) -> int | None:
+    """The number of people a message gives ("20 คน"), if any."""
+    return next((c.value for c in find_counts(text) if c.unit == "คน"), None)
 
 
 def _clock(draft: dict[str, Any]) -> time | None:
@@ -166,8 +178,7 @@ def _clock(draft: dict[str, Any]) -> time | None:
 
 
 def _when(day: date, clock: time | None, until: date | None = None) -> str:
-    when = thai_datetime(at_bangkok(day, clock)) if clock else thai_date(day)
-    return f"{when} ถึง {thai_date(until)}" if until and until > day else when
+    return records.when_said(at_bangkok(day, clock or time(0)), clock is not None, until)
 
 
 def _detail_fields(values: dict[str, Any]) -> list[Field]:
@@ -543,7 +554,7 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
         return _next_step(ev, ctx, draft, state)
     if draft["kind"] in EVENT_KINDS:
         times = find_times(text)
-        guests = next((c.value for c in find_counts(text) if c.unit == "คน"), None)
+        guests = _guests_in(text)
         if times and draft.get("day"):  # "เปลี่ยนเวลาเป็น 14.00 น.": the same day at the new time
             draft["clock"] = times[0].value.strftime("%H:%M")
         if guests is not None:  # "20 คน"
@@ -718,7 +729,7 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
             else:
                 due_on = first.day
         if case.kind in EVENT_KINDS:
-            guests = next((c.value for c in find_counts(note) if c.unit == "คน"), None)
+            guests = _guests_in(note)
         moved = (event_at is not None and event_at != case.event_at) or (due_on is not None and due_on != case.due_on)
         was = case.event_at
         history = records.update_case(ctx.session, case, officer, ctx.now, note, event_at=event_at, due_on=due_on,
@@ -727,8 +738,7 @@ def update(ev: Incoming, ctx: Context) -> list[Reply]:
             case.fields = {**case.fields, "has_time": True}
         if event_at is not None and was is not None and case.fields.get("until"):
             # an event of several days moves whole
-            shift = today(event_at) - today(was)
-            case.fields = {**case.fields, "until": (date.fromisoformat(case.fields["until"]) + shift).isoformat()}
+            case.fields = {**case.fields, "until": _shifted_until(case.fields["until"], today(was), today(event_at))}
         text = f"อัปเดต {case.ref} แล้วค่ะ"
         if moved:
             text += f" วันที่ใหม่: {records.case_date(case)}"

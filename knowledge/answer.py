@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
 from knowledge.model import Section, Step
-from knowledge.search import analyse, asked_quantity, score, smalltalk_kind
+from knowledge.search import PROCEDURAL_INTENTS, analyse, asked_quantity, score, smalltalk_kind
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
 
 MAX_BODY = 600  # characters: one phone screen
@@ -80,7 +80,8 @@ def format_step(step: Step) -> str:
 
 
 def format_steps(steps: list[Step]) -> list[str]:
-    return [format_step(s) for s in steps]
+    """One line per step; a ruled-off separator row is no step."""
+    return [format_step(s) for s in numbered(steps)]
 
 
 def _truncate(text: str, limit: int = MAX_BODY) -> str:
@@ -777,7 +778,7 @@ def build_answer(engine, query: str) -> Answer:
     owner, steps = _owner_steps(engine, section)
     title = clean_title(owner.title if owner else section.title.split(" – ")[0])
     asked = asked_quantity(q.text)
-    if "budget" in q.intents and not ({"steps", "duration", "role", "forms", "framework"} & q.intents) \
+    if "budget" in q.intents and not (PROCEDURAL_INTENTS & q.intents) \
             and (asked is None or asked[0] == "money" or asked[1] == "บาท") \
             and not _ASKS_KPI_FIGURE.search(strip_tones(query)) and not _MONEY.search(tidy(section.text or "")):
         # an amount was asked and this passage has none: say so rather than answer beside the point

@@ -581,3 +581,15 @@ def test_a_visit_title_leaves_the_count_and_the_place_to_their_own_lines(app, of
     values = {f.label: f.value for f in replies[0].cards[0].fields}
     assert values["เรื่อง"] == "รับคณะจากโซล"
     assert (values["สถานที่"], values["จำนวน"], values["เมือง"]) == ("ศาลาว่าการ", "12 คน", "โซล")
+
+
+def test_a_head_count_leaves_no_word_behind_in_the_title():
+    """"รับคณะจากโซล 3-5 มี.ค. 70 จำนวน 12 คน": the count is its own line on the card, so the
+    title keeps neither "12 คน" nor the "จำนวน" before it."""
+    from datetime import date
+
+    from handlers.extract.fields import extract
+
+    got = extract("รับคณะจากโซล 3-5 มี.ค. 70 จำนวน 12 คน", date(2026, 11, 22))
+    assert got.title == "รับคณะจากโซล" and got.guests == 12
+    assert (got.day, got.until) == (date(2027, 3, 3), date(2027, 3, 5))

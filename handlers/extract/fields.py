@@ -82,6 +82,7 @@ _FROM_RE = re.compile(r"(?:จาก|from)\s?(?:เมือง|ประเท�
 _PLACE_RE = re.compile(r"(?:ณ|at)\s+(.+?)(?=\s+(?:วันที่|เวลา|\d)|$)")
 _ROOM_RE = re.compile(r"(ห้อง\S+|ศาลาว่าการ\S*)")
 _PLACE_LEAD_RE = re.compile(r"(?:ที่|ณ)\s*$")
+_COUNT_LEAD_RE = re.compile(r"(?:จำนวน|รวม)\s*$")  # "จำนวน 12 คน": the word goes with the count
 # Reference numbers the manuals' case types carry: the loan contract of an advance
 # (เลขที่สัญญายืม, 000 notes E25) and an official letter's number (E27, e.g. กท 0410/202).
 _CONTRACT_RE = re.compile(r"สัญญา(?:ยืม)?(?:เงิน)?\s*(?:เลขที่|ที่|no\.?)\s*([0-9A-Za-z\u0e01-\u0e2e/.-]*\d[0-9A-Za-z/.-]*)", re.IGNORECASE)
@@ -260,7 +261,8 @@ def extract(text: str, today: date, kind_hint: str | None = None) -> Extracted:
         if count.unit == "คน" and result.guests is None:
             result.guests = count.value
             if result.kind in EVENT_KINDS:
-                cut_spans.append(count.text_span)  # shown as its own line: "จำนวน 12 คน"
+                lead = _COUNT_LEAD_RE.search(norm[: count.text_span[0]])  # shown as its own line: "จำนวน 12 คน"
+                cut_spans.append((lead.start() if lead else count.text_span[0], count.text_span[1]))
         elif count.unit == "หน้า" and result.pages is None:
             result.pages = count.value
     contract = _CONTRACT_RE.search(norm)

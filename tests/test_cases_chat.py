@@ -593,3 +593,16 @@ def test_a_head_count_leaves_no_word_behind_in_the_title():
     got = extract("รับคณะจากโซล 3-5 มี.ค. 70 จำนวน 12 คน", date(2026, 11, 22))
     assert got.title == "รับคณะจากโซล" and got.guests == 12
     assert (got.day, got.until) == (date(2027, 3, 3), date(2027, 3, 5))
+
+
+def test_a_short_country_name_inside_a_word_is_no_country():
+    """"ศาลาว่าการ" (the City Hall) holds the letters of ลาว, and "ประชุมรวม" is a joint
+    meeting: neither is read as a country or a head count's word."""
+    from datetime import date
+
+    from handlers.extract.fields import extract
+
+    got = extract("ประชุมรวม 20 คน ที่ศาลาว่าการ 15 ม.ค. 70", date(2026, 11, 22))
+    assert got.country == "" and got.title == "ประชุมรวม" and got.guests == 20
+    assert extract("รับคณะจากลาว 15 ม.ค. 70", date(2026, 11, 22)).country == "ลาว"
+    assert extract("รับคณะจากโซล 15 ม.ค. 70", date(2026, 11, 22)).country == "เกาหลีใต้"

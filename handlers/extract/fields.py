@@ -82,7 +82,7 @@ _FROM_RE = re.compile(r"(?:จาก|from)\s?(?:เมือง|ประเท�
 _PLACE_RE = re.compile(r"(?:ณ|at)\s+(.+?)(?=\s+(?:วันที่|เวลา|\d)|$)")
 _ROOM_RE = re.compile(r"(ห้อง\S+|ศาลาว่าการ\S*)")
 _PLACE_LEAD_RE = re.compile(r"(?:ที่|ณ)\s*$")
-_COUNT_LEAD_RE = re.compile(r"(?:จำนวน|รวม)\s*$")  # "จำนวน 12 คน": the word goes with the count
+_COUNT_LEAD_RE = re.compile(r"จำนวน\s*$")  # "จำนวน 12 คน": the word goes with the count
 # Reference numbers the manuals' case types carry: the loan contract of an advance
 # (เลขที่สัญญายืม, 000 notes E25) and an official letter's number (E27, e.g. กท 0410/202).
 _CONTRACT_RE = re.compile(r"สัญญา(?:ยืม)?(?:เงิน)?\s*(?:เลขที่|ที่|no\.?)\s*([0-9A-Za-z\u0e01-\u0e2e/.-]*\d[0-9A-Za-z/.-]*)", re.IGNORECASE)
@@ -151,15 +151,29 @@ def _place_names(text: str) -> tuple[str, str]:
             city = match.group(1)
     if not city:
         for name, (city_name, city_country) in CITIES.items():
-            if name in lowered:
+            if _names(name, lowered):
                 city, country = city_name, country or city_country
                 break
     if not country:
         for name, country_name in sorted(COUNTRIES.items(), key=lambda item: -len(item[0])):
-            if name in lowered:
+            if _names(name, lowered):
                 country = country_name
                 break
     return city, country
+
+
+SHORT_NAME = 4  # letters: a name this short is found inside other words ("ลาว" in ศาลาว่าการ)
+
+
+def _names(name: str, lowered: str) -> bool:
+    """Whether the text names the place: a short name must be a whole word of it."""
+    if name not in lowered:
+        return False
+    if len(name) > SHORT_NAME:
+        return True
+    from knowledge.text.tokenize import word_tokens
+
+    return name in word_tokens(lowered)
 
 
 def _programme(text: str) -> list[tuple[str, str]]:

@@ -218,19 +218,29 @@ def _ngram_strings(codes: np.ndarray) -> list[str]:
     return out
 
 
-def _ngram_postings(body: list[np.ndarray], ctx: list[np.ndarray], k1: float, b: float):
-    """`_bm25_postings` of the n-gram counts: unit i has the codes body[i] (each occurrence
-    counted) and ctx[i] (distinct codes, one each); its length is their number + 1."""
-    n = len(body)
-    per_unit = [x for pair in zip(body, ctx) for x in pair]
-    codes = np.concatenate(per_unit) if per_unit else np.zeros(0, np.uint64)
-    units = np.repeat(np.arange(n, dtype=np.int64).repeat(2), [len(x) for x in per_unit])
-    lengths = np.bincount(units, minlength=n).astype(np.float64) + 1
-    uniq, t_ids = np.unique(codes, return_inverse=True)
-    # one entry per (term, unit), sorted so, with the number of times the unit holds the term
-    stride = max(n, 1)
-    pairs, freqs = np.unique(t_ids.astype(np.int64) * stride + units, return_counts=True)
-    return _postings(_ngram_strings(uniq), pairs // stride, pairs % stride, freqs.astype(np.float64), lengths, k1, b)
+def _unit_ngrams(body: np.ndarray, ctx: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """One unit's n-gram counts: the codes of body (each occurrence counted) and ctx
+    (distinct codes, one each), as distinct codes, their counts and the unit's length.
+
+    Counted unit by unit while the index is built, so the build never holds every
+    occurrence of the corpus at once (it halves the arrays that set the peak memory)."""
+    codes, counts = np.unique(np.concatenate([body, ctx]), return_counts=True)
+    return codes, counts.astype(np.int32), len(body) + len(ctx)
+
+
+def _ngram_postings(per_unit: list[tuple[np.ndarray, np.ndarray, int]], k1: float, b: float):
+    """`_bm25_postings` of the n-gram counts of every unit (`_unit_ngrams`); a unit's length
+    is its number of n-grams + 1."""
+    n = len(per_unit)
+    lengths = np.fromiter((m for _, _, m in per_unit), np.float64, n) + 1
+    sizes = np.fromiter((len(c) for c, _, _ in per_unit), np.int64, n)
+    uniq, t_ids = np.unique(np.concatenate([c for c, _, _ in per_unit]) if n else np.zeros(0, np.uint64),
+                            return_inverse=True)
+    freqs = np.concatenate([f for _, f, _ in per_unit]).astype(np.float64) if n else np.zeros(0)
+    units = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    # one entry per (term, unit), sorted so
+    order = np.lexsort((units, t_ids))
+    return _postings(_ngram_strings(uniq), t_ids[order], units[order], freqs[order], lengths, k1, b)
 
 
 HIT_TEXT_CHARS = 2000  # a hit carries the start of its passage (LINE shows far less)
@@ -246,8 +256,7 @@ def build_index(corpus: Corpus) -> Index:
     owners = {s.key: s for s in corpus.sections.values() if s.key and s.kind in OWNER_KINDS}
     units: list[Unit] = []
     word_tfs: list[Counter] = []
-    ng_body: list[np.ndarray] = []
-    ng_ctx: list[np.ndarray] = []
+    ng_counts: list[tuple[np.ndarray, np.ndarray, int]] = []
     lengths: list[float] = []
     # a context is shared by the passages of a procedure: cleaned and tokenised once
     ctx_seen: dict[str, tuple[str, Counter]] = {}
@@ -300,11 +309,10 @@ def build_index(corpus: Corpus) -> Index:
             )
         )
         word_tfs.append(tf)
-        ng_body.append(_ngram_codes(title_key + body_key))
-        ng_ctx.append(np.unique(_ngram_codes(title_key + ctx_key)))
+        ng_counts.append(_unit_ngrams(_ngram_codes(title_key + body_key), np.unique(_ngram_codes(title_key + ctx_key))))
         lengths.append(sum(tb.values()) + 0.5 * sum(tt.values()) + 2)
     words, idf = _bm25_postings(word_tfs, np.asarray(lengths, np.float64), K1, B)
-    ngrams, ng_idf = _ngram_postings(ng_body, ng_ctx, K1_NG, B_NG)
+    ngrams, ng_idf = _ngram_postings(ng_counts, K1_NG, B_NG)
     vocab = sorted(t for t in words if len(t) >= 3 and not t.isdigit())
     index = Index(units=units, words=words, ngrams=ngrams, idf=idf, ng_idf=ng_idf, vocab=vocab, n=len(units))
     index.extra["doc_years"] = {d: doc.year_be for d, doc in corpus.documents.items()}

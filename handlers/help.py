@@ -14,11 +14,14 @@ from bot.officers import by_line_id
 from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply, says
-from handlers.router import Router, chat, event, is_text, message_type, text_is
+from handlers.router import Router, chat, event, is_text, message_type, text_is, text_matches
 
 router = Router("help")
 
 HELP_WORDS = ("help", "วิธีใช้", "เมนู", "ช่วยเหลือ", "ใช้ยังไง", "menu", "?")
+# the whole message asks what the assistant does: "ช่วยอะไรได้บ้างคะ", "บอททำอะไรได้บ้าง"
+HELP_ASKED = (r"^\s*(?:บอท|น้อง\S{0,6}|คุณ)?\s*(?:ช่วย(?:อะไร)?(?:ได้)?(?:บ้าง)|ช่วยอะไรได้|ทำอะไรได้(?:บ้าง)?"
+              r"|ใช้(?:งาน)?(?:ยังไง|อย่างไร))\s*(?:คะ|ค่ะ|ครับ|คับ|จ้ะ|จ้า|นะ|หน่อย|\s)*[?？]*\s*$")
 
 EXAMPLES: tuple[Action, ...] = (
     Action("ถามคู่มือ", text="เงินยืม คืนกี่วัน"),
@@ -57,6 +60,7 @@ def help_reply(ctx: Context) -> Reply:
 
 
 @router.message(text_is(*HELP_WORDS))
+@router.message(text_matches(HELP_ASKED))
 def show_help(_ev: Incoming, ctx: Context) -> list[Reply]:
     return [help_reply(ctx)]
 

@@ -509,6 +509,10 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             first = _polite(f"ตามแผน \"{shorten(what, 120)}\" อยู่ในช่วง {months}") if what else _polite(f"ช่วงเวลาตามแผนคือ {months}")
             rest = f"(น้ำหนักงาน {share})" if share else ""
             return "\n".join(x for x in (first, rest) if x), []
+    if "duties" in intents:
+        duties = _duties_answer(body, clean_title(section.title))
+        if duties:
+            return duties, []
     field_lead = _field_answer(body, raw)
     if field_lead:  # a table row's "ค่าเป้าหมาย: ร้อยละ 80" for "เป้ากี่เปอร์เซ็นต์"
         value = field_lead[1].partition(":")[2].strip()  # said in the lead: not again on a line of its own
@@ -542,6 +546,31 @@ _HEADER_WORDS = re.compile(r"^(?:ค่าเป้าหมาย|ตัวช�
 def _header_only(body: str) -> bool:
     lines = [re.sub(r"\([^()]*\)", "", ln).strip() for ln in body.split("\n") if ln.strip()]
     return bool(lines) and all(":" not in ln and not re.search(r"\d", ln) and _HEADER_WORDS.search(ln) for ln in lines)
+
+
+# a duties table's row: "หน้าที่ความรับผิดชอบ: มีอำนาจหน้าที่เกี่ยวกับ 1. … 2. …"
+_DUTIES_LABEL = re.compile(strip_tones(r"หน้าที่"))
+_DUTIES_LEAD = re.compile(r"^(?:มี)?(?:อำนาจ)?หน้าที่(?:ความรับผิดชอบ)?\s*(?:เกี่ยวกับ|ดังนี้|ดังต่อไปนี้)?\s*:?\s*")
+_ITEM_NO = re.compile(r"(?:^|\s)\(?\d{1,2}[.)]\s+")
+
+
+def _duties_answer(body: str, post: str) -> str | None:
+    """"ผอ.สกต. มีหน้าที่อะไร" answered from the duties table: the post's duties, one per
+    line, led by whose they are (not the row's column labels)."""
+    values = [ln.partition(":")[2].strip() for ln in body.split("\n")
+              if ":" in ln and _DUTIES_LABEL.search(strip_tones(ln.partition(":")[0]))]
+    text = " ".join(v for v in values if v)
+    if not text:
+        return None
+    lead = re.sub(r"^.{0,40}?(?=(?:มี)?(?:อำนาจ)?หน้าที่)", "", text) if text.find("หน้าที่") < 40 else text
+    text = _DUTIES_LEAD.sub("", lead).strip()
+    items = [x.strip(" ;") for x in _ITEM_NO.split(text) if x.strip(" ;")]
+    if len(items) >= 2:
+        head = f"หน้าที่ของ{post} ตามคู่มือมีดังนี้ค่ะ"
+        # "กลุ่มงาน… มีอำนาจหน้าที่ ดังนี้" heads the items after it
+        lines = [x if x.endswith("ดังนี้") else f"• {shorten(x, 300)}" for x in items]
+        return shorten("\n".join([head, *lines]), MAX_BODY)
+    return shorten(_polite(f"หน้าที่ของ{post} ตามคู่มือคือ {text}"), MAX_BODY)
 
 
 # what a question asks for -> the row labels that hold it (matched tone-insensitively)

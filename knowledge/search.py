@@ -373,6 +373,7 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "qnorm": strip_tones(q.expanded).replace(" ", ""),
         "boosts": [(INTENT_KINDS.get(i, {}), INTENT_FLAGS.get(i)) for i in q.intents],
         "definition": "definition" in q.intents,
+        "duties": "duties" in q.intents,
         "max_idf": math.log(1 + (index.n + 0.5) / 0.5) - 1e-9,  # idf of words the manuals never use
         "rare_idf": math.log(1 + (index.n - RARE_DF + 0.5) / (RARE_DF + 0.5)) - 1e-9,
     }
@@ -541,6 +542,8 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
             s *= flag[1]
     if ctx["definition"] and "definition" in u.flags and _defines(u.norm_title, ctx["qnorm"]):
         s *= DEFINES_BOOST
+    if ctx["duties"] and "duties" in u.flags and len(u.norm_title) >= 4 and u.norm_title in ctx["qnorm"]:
+        s *= DEFINES_BOOST  # "ผอ.สกต. มีหน้าที่อะไร": the duties of the very post the question names
     if ctx["unit_re"] is not None and ctx["unit_re"].search(u.norm_text):
         s *= UNIT_BOOST
     shape = ctx["shape"]
@@ -595,6 +598,9 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
     k = min(CANDIDATES, n)
     cand = np.argpartition(-base, k - 1)[:k] if n > k else np.arange(n)
     ctx = _query_ctx(index, q)
+    if ctx["duties"]:
+        # the duties table's row of the post the question names, however few words it shares
+        cand = np.union1d(cand, _duties_rows_named(index, ctx["qnorm"]))
     scored: dict[int, Scored] = {}
     for i in cand:
         b = float(base[i])
@@ -625,6 +631,14 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
     if SIBLING_MARGIN and len(out) >= 2 and not q.intents & {"duration", "when"}:
         out = _prefer_table_for_tied_siblings(index, q, out, base, ctx)
     return out[:top]
+
+
+def _duties_rows_named(index: Index, qnorm: str) -> np.ndarray:
+    rows = index.extra.get("_duties_rows")
+    if rows is None:
+        rows = index.extra["_duties_rows"] = [
+            i for i, u in enumerate(index.units) if "duties" in u.flags and len(u.norm_title) >= 4]
+    return np.array([i for i in rows if index.units[i].norm_title in qnorm], dtype=np.int64)
 
 
 DEDUP_SPANS = True  # passages citing the very same lines are one result

@@ -242,6 +242,17 @@ def test_definition_reads_as_a_sentence(engine):
     assert ans.kind == "answer" and ans.body.startswith("เมืองพี่เมืองน้อง หมายถึง") and ans.body.endswith("ค่ะ")
 
 
+def test_duties_read_as_the_post_s_duties_one_per_line(engine):
+    """Not the table's column labels ("หน่วยงานรับผิดชอบ: …"): whose duties, then each duty."""
+    ans = engine.answer("ฝ่ายบริหารงานทั่วไปมีหน้าที่อะไร")
+    lines = ans.body.splitlines()
+    assert ans.kind == "answer" and lines[0] == "หน้าที่ของฝ่ายบริหารงานทั่วไป ตามคู่มือมีดังนี้ค่ะ"
+    assert lines[1].startswith("• ควบคุม กำกับดูแลงานสารบรรณ") and lines[2].startswith("• ปฏิบัติงานด้านสถานที่")
+    assert "หน่วยงานรับผิดชอบ:" not in ans.body
+    ans = engine.answer("ผอ.สกต. มีหน้าที่อะไร")
+    assert ans.body.startswith("หน้าที่ของผู้อำนวยการสำนักงานการต่างประเทศ ตามคู่มือคือ บริหารงานในฐานะหัวหน้าหน่วยงาน")
+
+
 def test_target_question_leads_with_the_target(engine):
     ans = engine.answer("ร้อยละความสำเร็จเจ้าภาพประชุมนานาชาติ ค่าเป้าหมายเท่าไหร่")
     if ans.kind == "answer" and "ค่าเป้าหมาย" in ans.body:

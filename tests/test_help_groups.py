@@ -20,7 +20,7 @@ def chat_row(app, chat_id=GROUP_ID) -> Chat | None:
         return s.scalar(select(Chat).where(Chat.line_chat_id == chat_id))
 
 
-@pytest.mark.parametrize("word", ["วิธีใช้", "เมนู", "help"])
+@pytest.mark.parametrize("word", ["วิธีใช้", "เมนู", "help", "ช่วยอะไรได้บ้างคะ", "บอททำอะไรได้บ้าง", "ใช้งานยังไงครับ"])
 def test_help_lists_what_the_bot_does_with_tappable_examples(say, word):
     (reply,) = say(word)
     for topic in ("บันทึกเรื่อง", "ยืมเงิน", "เงินยืมค้าง", "การเยือน", "เรื่องของฉัน", "ลงทะเบียนกลุ่ม"):

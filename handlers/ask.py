@@ -13,8 +13,10 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from datetime import date
 from typing import Any
 
+from bot.clock import fiscal_year, thai_date, today
 from handlers.context import Context
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Reply, postback
@@ -200,6 +202,37 @@ MORE_HINT = ("แตะปุ่ม \"ดูขั้นตอนทั้งห
 @router.message(text_matches(MORE_RE))
 def more(_ev: Incoming, _ctx: Context) -> list[Reply]:
     return [Reply(text=MORE_HINT, quick=[Action("ขั้นตอนพิธีมอบกุญแจเมือง", text="ขั้นตอนพิธีมอบกุญแจเมือง")])]
+
+
+# "ปีงบ 70 เริ่มเมื่อไหร่", "ตอนนี้ปีงบประมาณอะไร": the calendar, not the manuals
+_FISCAL_RE = re.compile(r"ปีงบ")
+_FISCAL_ASKS = re.compile(r"เริ่ม|สิ้นสุด|หมด|จบ|ตั้งแต่|ถึงวัน|ถึงเมื่อ|วันไหน|เดือนไหน|ช่วงไหน|ช่วงเวลา|ปีอะไร|ปีไหน"
+                          r"|ปีงบ\S{0,6}\s*(?:อะไร|ไหน)|คือปี|คือช่วง|ตรงกับ")
+# a question about a year's plan, budget or results is the manuals' ("ปีงบ 68 งบรวมเท่าไหร่")
+_FISCAL_NOT = re.compile(r"บาท|งบรวม|วงเงิน|โครงการ|ตัวชี้วัด|เบิกจ่าย|แผน|รายงาน|คำของบ|kr|kpi|กี่", re.I)
+_FISCAL_SHIFT = ((re.compile(r"ปีงบ\S{0,6}\s*(?:หน้า|ถัดไป)"), 1), (re.compile(r"ปีงบ\S{0,6}\s*(?:ที่แล้ว|ก่อน|ที่ผ่านมา)"), -1))
+
+
+def fiscal_year_answer(text: str, today: date) -> str | None:
+    """When a fiscal year starts and ends (1 Oct – 30 Sep, named by its BE year), for a
+    question about the fiscal year itself; None for anything the manuals should answer."""
+    from knowledge.search import years_in
+    from knowledge.text.normalize import normalize
+
+    t = normalize(text)
+    if not _FISCAL_RE.search(t) or not _FISCAL_ASKS.search(t) or _FISCAL_NOT.search(t):
+        return None
+    current = fiscal_year(today)
+    named = sorted(y for y in years_in(re.sub(r"นี้|หน้า|ถัดไป|ที่แล้ว|ก่อน|ที่ผ่านมา|ปัจจุบัน", " ", t)) if 2400 < y < 2700)
+    year = named[0] if named else current + next((k for rx, k in _FISCAL_SHIFT if rx.search(t)), 0)
+    start, end = date(year - 544, 10, 1), date(year - 543, 9, 30)
+    now = " (ปีงบประมาณปัจจุบัน)" if year == current else ""
+    return f"ปีงบประมาณ พ.ศ. {year}{now} เริ่ม {thai_date(start)} สิ้นสุด {thai_date(end)} ค่ะ"
+
+
+@router.message(lambda ev, ctx: fiscal_year_answer(ev.text, today(ctx.now)) is not None)
+def fiscal_year_reply(ev: Incoming, ctx: Context) -> list[Reply]:
+    return [Reply(text=fiscal_year_answer(ev.text, today(ctx.now)) or "")]
 
 
 @router.message()

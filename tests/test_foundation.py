@@ -30,6 +30,22 @@ def test_thai_dates_and_fiscal_year():
     assert fiscal_year(date(2025, 10, 1)) == 2569
 
 
+def test_a_fiscal_year_question_gets_its_dates(say):
+    """"ปีงบ 70 เริ่มเมื่อไหร่" is the calendar's (1 Oct – 30 Sep, named by its BE year),
+    counted from the day the question is asked; a year's budget is still the manuals'."""
+    nov_2026 = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
+    (reply,) = say("ปีงบ 70 เริ่มเมื่อไหร่", now=nov_2026)
+    assert reply.text == "ปีงบประมาณ พ.ศ. 2570 (ปีงบประมาณปัจจุบัน) เริ่ม 1 ต.ค. 2569 สิ้นสุด 30 ก.ย. 2570 ค่ะ"
+    (reply,) = say("ตอนนี้ปีงบประมาณอะไรคะ", now=nov_2026)
+    assert "พ.ศ. 2570 (ปีงบประมาณปัจจุบัน)" in reply.text
+    (reply,) = say("ปีงบประมาณหน้า สิ้นสุดวันไหน", now=nov_2026)
+    assert reply.text.startswith("ปีงบประมาณ พ.ศ. 2571 ") and "30 ก.ย. 2571" in reply.text
+    (reply,) = say("ปีงบประมาณ ๒๕๖๙ เริ่มวันไหน", now=nov_2026)
+    assert "เริ่ม 1 ต.ค. 2568 สิ้นสุด 30 ก.ย. 2569" in reply.text
+    (reply,) = say("ปีงบ 68 งบรวมเท่าไหร่", now=nov_2026)
+    assert "23,219,000 บาท" in reply.text
+
+
 def test_cancel_with_nothing_open_is_polite(say):
     replies = say("ยกเลิก")
     assert replies and "ไม่มี" in replies[0].text

@@ -376,3 +376,11 @@ def test_a_unit_s_document_of_the_kind_named(engine):
     assert doc_mentions(engine.index, analyse(engine.index, "สกต. มีกี่โครงการ")) == {"000", "003", "004"}
     # a kind no document of that unit has leaves the unit's own
     assert doc_mentions(engine.index, analyse(engine.index, "แผนปฏิบัติการ สพส.")) == {"002"}
+
+
+def test_of_two_near_ties_the_one_stating_what_is_asked_answers(engine):
+    """The 2568 plan's summary row (total cell blank) and its total row score within 1% for
+    "ปีงบ 68 งบรวมเท่าไหร่": the row that states a sum answers, and surely."""
+    res = engine.search("ปีงบ 68 งบรวมเท่าไหร่")
+    assert res.confident and res.hits[0].lines == (250, 250) and res.hits[0].source.endswith("fao_action_plan_2568.txt")
+    assert [h.score for h in res.hits] == sorted((h.score for h in res.hits), reverse=True)

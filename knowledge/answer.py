@@ -342,6 +342,39 @@ def _steps_summary(title: str, steps: list[Step], limit: int = MAX_BODY) -> str:
     return "\n".join(lines)
 
 
+# "ขั้นตอนแรก", "ขั้นตอนที่ 3", "หลังจากลงนามแล้วต้องทำอะไร": one step is asked, not the list
+_ASKS_ONE_STEP = re.compile(strip_tones(r"ขั้นตอนแรก|ขั้นแรก|ขั้นตอนที่\s*\d|ขั้นตอนสุดท้าย|ขั้นสุดท้าย|ต่อจาก|หลังจาก|หลัง|ก่อน|ถัดไป|ถัดจาก|แล้ว"))
+# the step asked by its place: first, last, or by number
+_STEP_BY_PLACE = re.compile(strip_tones(r"(?P<first>ขั้นตอนแรก|ขั้นแรก|เริ่มต้นทำอะไร|เริ่มจากอะไร)|(?P<last>ขั้นตอนสุดท้าย|ขั้นสุดท้าย)"
+                                        r"|ขั้นตอนที่\s*(?P<no>\d{1,2})(?!\d)"))
+
+
+def _step_asked(engine, section: Section, intents: set[str], query: str) -> Section:
+    """The passage that answers a question about steps, given the best-matching one.
+
+    "ขั้นตอนการต้อนรับคณะต่างประเทศ" that matched one step's words best asks for the whole
+    table; "ขั้นตอนแรกของ…", "ขั้นตอนสุดท้าย", "ขั้นตอนที่ 3" ask for that step of it."""
+    if section.kind == "procedure":
+        table = next((c for c in engine.corpus.children(section) if c.kind == "steps"), None)
+    else:
+        table = section if section.kind == "steps" else engine.corpus.sections.get(section.parent or "")
+    if table is None or table.kind != "steps" or section.kind not in {"step", "steps", "procedure"}:
+        return section
+    asked = strip_tones(thai_digits_to_arabic(query))
+    place = _STEP_BY_PLACE.search(asked)
+    if place:
+        rows = [c for c in engine.corpus.children(table) if c.kind == "step" and c.steps]
+        numbered_rows = {r.steps[0].no: r for r in rows}
+        if place.group("first"):
+            return rows[0] if rows else section
+        if place.group("last"):
+            return rows[-1] if rows else section
+        return numbered_rows.get(place.group("no"), section)
+    if section.kind == "step" and intents == {"steps"} and not _ASKS_ONE_STEP.search(asked):
+        return table
+    return section
+
+
 def _body_for(engine, section: Section, owner: Section | None, steps: list[Step], intents: set[str], q) -> tuple[str, list[Step]]:
     """The reply body, direct answer first, and the steps a card should list."""
     from knowledge.text.normalize import strip_tones
@@ -804,6 +837,8 @@ def build_answer(engine, query: str) -> Answer:
             elif doc:  # a manual says how the work is done, not what happened in a given year
                 what = f"{doc.short_title} บอกวิธีทำงาน ไม่มีข้อมูลเฉพาะของปี {asked} นะคะ"
         return Answer(query=query, kind="unsure", body=unsure_body(suggestions, what), suggestions=suggestions[:3], took_ms=ms())
+    section = _step_asked(engine, section, q.intents, query)
+    lines = top.unit.lines if section.id == top.unit.sid else (section.span.first, section.span.last)
     owner, steps = _owner_steps(engine, section)
     title = clean_title(owner.title if owner else section.title.split(" – ")[0])
     asked = asked_quantity(q.text)
@@ -814,7 +849,7 @@ def build_answer(engine, query: str) -> Answer:
         return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(),
                       body=unsure_body(suggestions, "ยังไม่พบตัวเลขงบประมาณของเรื่องนี้ในคู่มือที่แน่ใจได้นะคะ"))
     body, out_steps = _body_for(engine, section, owner, steps, q.intents, q)
-    lines, cite = top.unit.lines, citation(engine, section, top.unit.lines)
+    cite = citation(engine, section, lines)
     picked = _picked_step(section, steps, q, body)
     if picked is not None:  # the answer quotes one row of the table: cite that row, not the whole table
         lines = (picked.span.first, picked.span.last)

@@ -242,6 +242,26 @@ def test_definition_reads_as_a_sentence(engine):
     assert ans.kind == "answer" and ans.body.startswith("เมืองพี่เมืองน้อง หมายถึง") and ans.body.endswith("ค่ะ")
 
 
+def test_steps_asked_by_topic_list_the_whole_procedure(engine):
+    """The help card's own example: "ขั้นตอนการต้อนรับคณะต่างประเทศ" matches step 7's words
+    ("Speech ต้อนรับ") best, but it asks for the steps, so it gets them all, and the citation
+    is the whole table."""
+    ans = engine.answer("ขั้นตอนการต้อนรับคณะต่างประเทศ")
+    assert ans.kind == "answer" and ans.body.startswith("ขั้นตอนการจัดการศึกษาดูงานกรุงเทพมหานครให้กับคณะบุคคลจากต่างประเทศ มีทั้งหมด 12 ขั้นตอน")
+    assert ans.lines == (3956, 3983) and "บรรทัด 3956–3983" in ans.citation
+
+
+@pytest.mark.parametrize("question, no, line", [
+    ("ขั้นตอนแรกของการต้อนรับคณะต่างประเทศ", "1", 3959),
+    ("ขั้นตอนสุดท้ายของพิธีมอบกุญแจเมือง", "16", 3036),
+    ("พิธีมอบกุญแจเมือง ขั้นตอนที่ ๓ ทำอะไร", "3", 3015),
+])
+def test_a_step_asked_by_its_place_is_that_step(engine, question, no, line):
+    ans = engine.answer(question)
+    assert ans.body.startswith(f"ขั้นตอนที่ {no} ของ") and ans.lines == (line, line)
+    assert f"ขั้นตอนที่ {no} · บรรทัด {line}" in ans.citation
+
+
 def test_duties_read_as_the_post_s_duties_one_per_line(engine):
     """Not the table's column labels ("หน่วยงานรับผิดชอบ: …"): whose duties, then each duty."""
     ans = engine.answer("ฝ่ายบริหารงานทั่วไปมีหน้าที่อะไร")

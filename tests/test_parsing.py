@@ -303,3 +303,13 @@ def test_plain_label_lines_title_the_next_paragraph(corpus):
 def test_total_rows_stand_alone(corpus):
     rows = [s for s in covering(corpus, "knowledge/sources/fad_action_plan_2560.txt", 258) if s.kind == "table_row"]
     assert len(rows) == 1 and rows[0].span.first == 258 and "๒๖,๐๐๐,๐๐๐" in rows[0].text
+
+
+def test_post_names_broken_by_the_pdf_read_whole(corpus):
+    """"นักวิเทศ สัมพันธ์" (135 steps), "เจ้า พนักงาน ธุรการ", "จพง. ชุรการ": a step's responsible
+    column names a post, and the answer shows it as one word."""
+    from knowledge.parsing.steps import join_broken_posts
+
+    cells = [st.responsible for s in corpus.sections.values() for st in s.steps if st.responsible]
+    assert cells and not any(re.search(r"นักวิเทศ\s+สัมพันธ์|เจ้า\s+พนักงาน|พนักงาน\s+ธุรการ|ชุรการ", c) for c in cells)
+    assert join_broken_posts("นักวิเทศสัมพันธ์ และ คณะทำงาน") == "นักวิเทศสัมพันธ์ และ คณะทำงาน"  # a phrase break stays

@@ -138,7 +138,7 @@ def parse_step_table(lines: tuple[str, ...], first: int, last: int) -> list[tupl
             no=no_raw,
             text=text_cell or flow,
             duration=parse_duration(duration_raw),
-            responsible=get("responsible"),
+            responsible=join_broken_posts(get("responsible")),
             standard=get("standard"),
             monitoring=get("monitoring"),
             forms=get("forms").strip(" -") and get("forms"),
@@ -147,6 +147,21 @@ def parse_step_table(lines: tuple[str, ...], first: int, last: int) -> list[tupl
         )
         out.append((step, row.first, row.last))
     return out
+
+
+# Post names the PDF extraction broke across a line ("นักวิเทศ สัมพันธ์", "เจ้า พนักงาน ธุรการ",
+# "จพง. ชุรการ"): the responsible column names a post, so it is read whole. Only these
+# known posts: elsewhere a space between Thai words is a phrase break.
+_POSTS = ("นักวิเทศสัมพันธ์", "เจ้าพนักงานธุรการ", "เจ้าพนักงานการเงินและบัญชี", "นักจัดการงานทั่วไป",
+          "นายช่างภาพชำนาญงาน", "นักวิชาการเงินและบัญชี", "กลุ่มงานแผนงาน", "บริหารงานทั่วไป")
+_POST_RES = [(re.compile(r"\s*".join(map(re.escape, post.replace("ธุรการ", "")))
+                         + (r"\s*[ธชฐร][ุู]รการ" if "ธุรการ" in post else "")), post) for post in _POSTS]
+
+
+def join_broken_posts(text: str) -> str:
+    for rx, post in _POST_RES:
+        text = rx.sub(post, text)
+    return re.sub(r"จพง\.\s*[ชฐร][ุู]รการ", "จพง.ธุรการ", text)
 
 
 def step_text(step: Step, with_no: bool = True) -> str:

@@ -66,6 +66,9 @@ def test_abbreviations_expand_both_ways():
     assert "ระบบจัดซื้อจัดจ้างภาครัฐ" in synonyms_in(normalize("ระบบ e-GP"))
     assert "ขอบเขตของงาน" in synonyms_in(normalize("TOR"))
     assert "ผู้อำนวยการ" in synonyms_in(normalize("ผอ.สกต."))
+    # the manuals' names for a foreign delegation are the officers' "คณะต่างประเทศ"
+    assert "คณะต่างประเทศ" in synonyms_in(normalize("การจัดการศึกษาดูงานให้กับคณะบุคคลจากต่างประเทศ"))
+    assert "คณะต่างประเทศ" in synonyms_in(normalize("การต้อนรับคณะชาวต่างประเทศ ณ ท่าอากาศยาน"))
     # English words need word boundaries
     assert "ขอบเขตของงาน" not in synonyms_in(normalize("director"))
     text = expand_synonyms(normalize("กทม."))

@@ -18,7 +18,7 @@ import numpy as np
 
 from knowledge.catalogue import YEAR_BOUND_KINDS
 from knowledge.model import Corpus, Document, Section, Span
-from knowledge.text.normalize import normalize
+from knowledge.text.normalize import month_pattern, normalize
 from knowledge.text.synonyms import expand_synonyms, fix_typos
 from knowledge.text.tokenize import terms, tone_key
 
@@ -86,11 +86,8 @@ _DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโม
 _STATED_TIME_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)")
 _ROLE_RE = re.compile(r"ผู้รับผิดชอบ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
 _FORMS_RE = re.compile(r"แบบฟอร์ม|แบบ\s*\S|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ")
-_MONTHS = "ม.ค.|ก.พ.|มี.ค.|เม.ย.|พ.ค.|มิ.ย.|ก.ค.|ส.ค.|ก.ย.|ต.ค.|พ.ย.|ธ.ค.".split("|")
-_SCHEDULE_RE = re.compile(
-    "|".join(re.escape(m) for m in _MONTHS)
-    + r"|มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|ช่วงเวลา|ไตรมาส"
-)
+# a month (as the manuals write one: "ก.ย.", "กย.", "กันยายน"), a period or a quarter
+_SCHEDULE_RE = re.compile(month_pattern() + r"|ช่วงเวลา|ไตรมาส")
 _DEFINITION_RE = re.compile(r"หมายถึง|หมายความว่า|คำจำกัดความ|นิยาม|ความหมาย")
 # what a post or unit is charged with (not "เจ้าหน้าที่", an officer)
 _DUTIES_RE = re.compile(r"หน้าที่ความรับผิดชอบ|อำนาจหน้าที่|มีหน้าที่")

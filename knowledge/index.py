@@ -18,6 +18,7 @@ import numpy as np
 
 from knowledge.catalogue import YEAR_BOUND_KINDS
 from knowledge.model import Corpus, Document, Section, Span
+from knowledge.parsing.duration import TIME_SPAN
 from knowledge.text.normalize import month_pattern, normalize
 from knowledge.text.synonyms import expand_synonyms, fix_typos
 from knowledge.text.tokenize import terms, tone_key
@@ -83,7 +84,7 @@ class Index:
 _DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน|ปี)|ภายใน|ไม่เกิน|ก่อน.{0,12}วัน")
 # a length of time written in the passage's own words ("คืนภายใน ๓๐ วัน"), not only in a
 # step table's time column (how long the office takes to do the step)
-_STATED_TIME_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)")
+_STATED_TIME_RE = re.compile(TIME_SPAN)
 _ROLE_RE = re.compile(r"ผู้รับผิดชอบ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
 _FORMS_RE = re.compile(r"แบบฟอร์ม|แบบ\s*\S|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ")
 # a month (as the manuals write one: "ก.ย.", "กย.", "กันยายน"), a period or a quarter

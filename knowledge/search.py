@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from knowledge import catalogue
 from knowledge.catalogue import DOCUMENTS, KIND_WORDS, YEAR_BOUND_KINDS
 from knowledge.index import K1, Index, Unit
+from knowledge.parsing.duration import TIME_SPAN
 from knowledge.text.normalize import fix_keyboard_layout, month_pattern, normalize, strip_tones
 from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
 from knowledge.text.tokenize import STOPWORDS, char_ngrams, terms
@@ -398,7 +399,7 @@ _DAY_IN_TEXT = re.compile(strip_tones(r"วันที่\d|\d+(?:" + month_pat
 # "งบเท่าไหร่", "ค่าใช้จ่ายเท่าไร": the answer is a sum of money
 _ASKED_MONEY_RE = re.compile(strip_tones(r"(?:งบ|ค่าใช้จ่าย|วงเงิน|ราคา)\S*?\s*(?:\S+\s*){0,3}?(?<!วันที่)\s*(?:เท่าไร|เท่าไหร่|เท่าใด)"))
 _ANY_SUM = re.compile(strip_tones(r"\d[\d,.]*(?:บาท|ล้าน)|\d{1,3}(?:,\d{3})+"))
-_ANY_DURATION = re.compile(strip_tones(r"\d[\d,.]*(?:-\d[\d,.]*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)"))
+_ANY_DURATION = re.compile(strip_tones(TIME_SPAN))
 
 
 @lru_cache(maxsize=1024)

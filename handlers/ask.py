@@ -213,7 +213,7 @@ _FISCAL_NOT = re.compile(r"บาท|งบรวม|วงเงิน|โค�
 _FISCAL_SHIFT = ((re.compile(r"ปีงบ\S{0,6}\s*(?:หน้า|ถัดไป)"), 1), (re.compile(r"ปีงบ\S{0,6}\s*(?:ที่แล้ว|ก่อน|ที่ผ่านมา)"), -1))
 
 
-def fiscal_year_answer(text: str, today: date) -> str | None:
+def fiscal_year_answer(text: str, day: date) -> str | None:
     """When a fiscal year starts and ends (1 Oct – 30 Sep, named by its BE year), for a
     question about the fiscal year itself; None for anything the manuals should answer."""
     from knowledge.search import years_in
@@ -222,7 +222,7 @@ def fiscal_year_answer(text: str, today: date) -> str | None:
     t = normalize(text)
     if not _FISCAL_RE.search(t) or not _FISCAL_ASKS.search(t) or _FISCAL_NOT.search(t):
         return None
-    current = fiscal_year(today)
+    current = fiscal_year(day)
     named = sorted(y for y in years_in(re.sub(r"นี้|หน้า|ถัดไป|ที่แล้ว|ก่อน|ที่ผ่านมา|ปัจจุบัน", " ", t)) if 2400 < y < 2700)
     year = named[0] if named else current + next((k for rx, k in _FISCAL_SHIFT if rx.search(t)), 0)
     start, end = date(year - 544, 10, 1), date(year - 543, 9, 30)

@@ -595,8 +595,8 @@ def _duties_answer(body: str, post: str) -> str | None:
     text = " ".join(v for v in values if v)
     if not text:
         return None
-    lead = re.sub(r"^.{0,40}?(?=(?:มี)?(?:อำนาจ)?หน้าที่)", "", text) if text.find("หน้าที่") < 40 else text
-    text = _DUTIES_LEAD.sub("", lead).strip()
+    # "กองนโยบายและแผนงาน มีอำนาจหน้าที่ ดังนี้ …": the lead-in names the post again
+    text = _DUTIES_LEAD.sub("", re.sub(r"^.{0,40}?(?=(?:มี)?(?:อำนาจ)?หน้าที่)", "", text)).strip()
     items = [x.strip(" ;") for x in _ITEM_NO.split(text) if x.strip(" ;")]
     if len(items) >= 2:
         head = f"หน้าที่ของ{post} ตามคู่มือมีดังนี้ค่ะ"

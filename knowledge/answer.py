@@ -364,8 +364,14 @@ def _step_asked(engine, section: Section, query: str) -> Section:
         return section
     asked = strip_tones(thai_digits_to_arabic(query))
     place = _STEP_BY_PLACE.search(asked)
+    rows = [c for c in engine.corpus.children(table) if c.kind == "step" and c.steps]
+    mine = [section.steps[0]] if section.kind == "step" and section.steps else []
+    if not place and not (mine and _approver_step(mine, query)):
+        # "ใครอนุมัติ…": the step whose cells say who approves, when the one matched does not
+        found = _approver_step([r.steps[0] for r in rows], query)
+        if found:
+            return next(r for r in rows if r.steps[0] is found[0])
     if place:
-        rows = [c for c in engine.corpus.children(table) if c.kind == "step" and c.steps]
         numbered_rows = {r.steps[0].no: r for r in rows}
         if place.group("first"):
             return rows[0] if rows else section
@@ -471,6 +477,10 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
                 strip_tones(getattr(q, "raw", "") or "")):
             # "ใครอนุมัติ / ส่งถึงใคร": the one named in the step's text, not the officer doing the step
             first = _polite(f"ตามคู่มือ ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 240)}")
+            approver = _approver_step([step], raw_q)
+            if approver and approver[1] != step.text:  # the approver is named in another cell of the row
+                first = _polite(f"ตามคู่มือ ขั้นตอนที่ {step.no} ของ{short_title(title)} ({shorten(one_line(step.text), 90)}): "
+                                f"{shorten(one_line(approver[1]), 160)}")
             extra = [f"ผู้ดำเนินการขั้นตอนนี้คือ {shorten(_people(step.responsible), 80)}"]
             if step.duration and step.duration.raw:
                 extra.append(time_phrase(step.duration.raw))
@@ -673,6 +683,25 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
 _ASKING_WORDS = {strip_tones(w) for w in "วัน ภายใน ล่วงหน้า เวลา ใช้เวลา ระยะ ระยะเวลา กี่ กี่วัน นาน ต้อง ใคร เอกสาร อะไร บ้าง ทำการ วันทำการ เมื่อไร เมื่อไหร่".split()}
 
 # "who is responsible / which unit does it": the step's responsible cell answers it
+# "ใครอนุมัติ", "ใครเซ็น", "ผู้มีอำนาจลงนาม": who approves, not who does the work
+_ASKS_APPROVER = re.compile(strip_tones(r"อนุมัติ|เซ็น|ลงนาม|เห็นชอบ|ผู้มีอำนาจ"))
+# a cell naming who approves: "ได้รับการอนุมัติจาก ป.กทม. หรือ ผว.กทม.", "เสนอ ผอ.สกต. ลงนาม"
+_APPROVED_BY = re.compile(strip_tones(r"อนุมัติจาก|อนุมัติโดย|ผู้อนุมัติ|ลงนามโดย|ผู้มีอำนาจ|เห็นชอบจาก"))
+
+
+def _approver_step(steps: list[Step], raw_q: str) -> tuple[Step, str] | None:
+    """The first step with a cell that says who approves or signs, for "ใครอนุมัติ…"."""
+    asked = strip_tones(raw_q)
+    if not _ASKS_APPROVER.search(asked) or _ASKS_DOER.search(asked):
+        return None
+    for s_ in steps:
+        for cell in (s_.text, s_.standard, s_.monitoring):
+            flat = strip_tones(cell or "").replace(" ", "")
+            if _APPROVED_BY.search(flat) and _PERSON_TONELESS.search(flat):
+                return s_, cell
+    return None
+
+
 _ASKS_DOER = re.compile(strip_tones(r"รับผิดชอบ|ใครทำ|ใครดำเนินการ|ใครเป็นคนทำ|ใครดูแล|หน่วยงานไหน|หน่วยงานใด|ฝ่ายไหน|ฝ่ายใด|เจ้าหน้าที่คนไหน"))
 
 _STEP_FIELD = {"duration": "duration", "when": "duration", "role": "responsible", "forms": "forms"}

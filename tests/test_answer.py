@@ -261,6 +261,15 @@ def test_a_step_asked_by_its_place_is_that_step(engine, question, no, line):
     assert f"ขั้นตอนที่ {no} · บรรทัด {line}" in ans.citation
 
 
+def test_who_approves_is_the_step_that_names_the_approver(engine):
+    """"ใครอนุมัติรับคณะต่างประเทศมาดูงาน" matched the first step best; the approver is named
+    in step 4's monitoring column ("ได้รับการอนุมัติจาก ป.กทม. หรือ ผว.กทม.")."""
+    ans = engine.answer("ใครอนุมัติรับคณะต่างประเทศมาดูงาน")
+    first = ans.body.splitlines()[0]
+    assert first.startswith("ตามคู่มือ ขั้นตอนที่ 4 ของการจัดการศึกษาดูงาน") and "ป.กทม. หรือ ผว.กทม." in first
+    assert ans.lines == (3964, 3964) and "ขั้นตอนที่ 4 · บรรทัด 3964" in ans.citation
+
+
 def test_duties_read_as_the_post_s_duties_one_per_line(engine):
     """Not the table's column labels ("หน่วยงานรับผิดชอบ: …"): whose duties, then each duty."""
     ans = engine.answer("ฝ่ายบริหารงานทั่วไปมีหน้าที่อะไร")

@@ -684,14 +684,15 @@ _ASKING_WORDS = {strip_tones(w) for w in "วัน ภายใน ล่วง
 
 # "who is responsible / which unit does it": the step's responsible cell answers it
 # "ใครอนุมัติ", "ใครเซ็น", "ผู้มีอำนาจลงนาม": who approves, not who does the work
-_ASKS_APPROVER = re.compile(strip_tones(r"อนุมัติ|เซ็น|ลงนาม|เห็นชอบ|ผู้มีอำนาจ"))
+_ASKS_APPROVER = re.compile(strip_tones(r"ใคร(?:เป็นคน|เป็นผู้)?(?:อนุมัติ|เซ็น|ลงนาม|เห็นชอบ)|(?:อนุมัติ|เซ็น|ลงนาม|เห็นชอบ)\S{0,12}ใคร"
+                                        r"|ผู้มีอำนาจ|ผู้อนุมัติ|ผู้ลงนาม"))
 # a cell naming who approves: "ได้รับการอนุมัติจาก ป.กทม. หรือ ผว.กทม.", "เสนอ ผอ.สกต. ลงนาม"
 _APPROVED_BY = re.compile(strip_tones(r"อนุมัติจาก|อนุมัติโดย|ผู้อนุมัติ|ลงนามโดย|ผู้มีอำนาจ|เห็นชอบจาก"))
 
 
 def _approver_step(steps: list[Step], raw_q: str) -> tuple[Step, str] | None:
     """The first step with a cell that says who approves or signs, for "ใครอนุมัติ…"."""
-    asked = strip_tones(raw_q)
+    asked = strip_tones(raw_q).replace(" ", "")
     if not _ASKS_APPROVER.search(asked) or _ASKS_DOER.search(asked):
         return None
     for s_ in steps:

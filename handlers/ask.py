@@ -230,9 +230,11 @@ def fiscal_year_answer(text: str, day: date) -> str | None:
     return f"ปีงบประมาณ พ.ศ. {year}{now} เริ่ม {thai_date(start)} สิ้นสุด {thai_date(end)} ค่ะ"
 
 
-@router.message(lambda ev, ctx: fiscal_year_answer(ev.text, today(ctx.now)) is not None)
-def fiscal_year_reply(ev: Incoming, ctx: Context) -> list[Reply]:
-    return [Reply(text=fiscal_year_answer(ev.text, today(ctx.now)) or "")]
+@router.message()
+def fiscal_year_reply(ev: Incoming, ctx: Context) -> list[Reply] | None:
+    """None (the next route: the manuals) unless the message asks about a fiscal year."""
+    answer = fiscal_year_answer(ev.text, today(ctx.now))
+    return [Reply(text=answer)] if answer else None
 
 
 @router.message()

@@ -365,20 +365,18 @@ def _step_asked(engine, section: Section, query: str) -> Section:
     asked = strip_tones(thai_digits_to_arabic(query))
     place = _STEP_BY_PLACE.search(asked)
     rows = [c for c in engine.corpus.children(table) if c.kind == "step" and c.steps]
-    mine = [section.steps[0]] if section.kind == "step" and section.steps else []
-    if not place and not (mine and _approver_step(mine, query)):
-        # "ใครอนุมัติ…": the step whose cells say who approves, when the one matched does not
-        found = _approver_step([r.steps[0] for r in rows], query)
-        if found:
-            return next(r for r in rows if r.steps[0] is found[0])
     if place:
-        numbered_rows = {r.steps[0].no: r for r in rows}
         if place.group("first"):
             return rows[0] if rows else section
         if place.group("last"):
             return rows[-1] if rows else section
-        return numbered_rows.get(place.group("no"), section)
-    return section
+        # a few tables number two rows alike ("3" twice in 000/P16): the last one, as before
+        return next((r for r in reversed(rows) if r.steps[0].no == place.group("no")), section)
+    if section.kind == "step" and section.steps and _approver_step(section.steps[:1], query):
+        return section
+    # "ใครอนุมัติ…": the step whose cells say who approves, when the one matched does not
+    found = _approver_step([r.steps[0] for r in rows], query)
+    return next(r for r in rows if r.steps[0] is found[0]) if found else section
 
 
 def _body_for(engine, section: Section, owner: Section | None, steps: list[Step], intents: set[str], q) -> tuple[str, list[Step]]:

@@ -543,7 +543,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
             s *= flag[1]
     if ctx["definition"] and "definition" in u.flags and _defines(u.norm_title, ctx["qnorm"]):
         s *= DEFINES_BOOST
-    if ctx["duties"] and "duties" in u.flags and len(u.norm_title) >= 4 and u.norm_title in ctx["qnorm"]:
+    if ctx["duties"] and _duties_of_named(u, ctx["qnorm"]):
         s *= DEFINES_BOOST  # "ผอ.สกต. มีหน้าที่อะไร": the duties of the very post the question names
     if ctx["unit_re"] is not None and ctx["unit_re"].search(u.norm_text):
         s *= UNIT_BOOST
@@ -636,12 +636,19 @@ def score(index: Index, q: Query, top: int = 5) -> list[Scored]:
     return out[:top]
 
 
+def _duties_of_named(u: Unit, qnorm: str) -> bool:
+    """A passage stating the duties of the post or unit its title names, which the question
+    names too (abbreviated or in full: `qnorm` holds the expanded question)."""
+    return "duties" in u.flags and len(u.norm_title) >= 4 and u.norm_title in qnorm
+
+
 def _duties_rows_named(index: Index, qnorm: str) -> np.ndarray:
+    """Every passage `_duties_of_named` for this question (the duties passages are listed
+    once per index, on first use)."""
     rows = index.extra.get("_duties_rows")
     if rows is None:
-        rows = index.extra["_duties_rows"] = [
-            i for i, u in enumerate(index.units) if "duties" in u.flags and len(u.norm_title) >= 4]
-    return np.array([i for i in rows if index.units[i].norm_title in qnorm], dtype=np.int64)
+        rows = index.extra["_duties_rows"] = [i for i, u in enumerate(index.units) if "duties" in u.flags]
+    return np.array([i for i in rows if _duties_of_named(index.units[i], qnorm)], dtype=np.int64)
 
 
 DEDUP_SPANS = True  # passages citing the very same lines are one result
@@ -661,6 +668,8 @@ def _prefer_shaped(out: list) -> list:
             out[j].score = top.score
             return [out[j]] + [x for k, x in enumerate(out) if k != j]
     return out
+
+
 SIBLING_MARGIN = 0.05  # sibling steps this close at the top: answer with their table
 
 

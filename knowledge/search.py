@@ -345,6 +345,13 @@ def doc_mentions(index: Index, q: Query) -> set[str]:
     return (named & of_kind) or named
 
 
+_THAI_GAP = re.compile(r"(?<=[\u0e01-\u0e4e])\s+(?=[\u0e01-\u0e4e])")
+
+
+def _idf(index: Index, t: str) -> float:
+    return index.idf.get(t, 0.0) if not t[:1].isdigit() else PHRASE_IDF
+
+
 def _query_ctx(index: Index, q: Query) -> dict:
     """Per-query tables so that rescoring a passage is a few set operations."""
     content = [t for t in q.content if not t.isdigit() or len(t) >= 2]
@@ -358,8 +365,11 @@ def _query_ctx(index: Index, q: Query) -> dict:
     return {
         "content": [(frozenset({t, *q.alts.get(t, ())}), fz.get(t)) for t in content],
         "title_terms": [t for t in seq if len(t) >= 2],
-        # adjacent typed words, digits included ("1 หน้า", "30 วัน")
-        "pairs": [p for p in (a + b for a, b in zip(seq, seq[1:])) if len(p) >= 4],
+        # adjacent typed words, digits included ("1 หน้า", "30 วัน"), each with its weight; not
+        # across a space typed between Thai words ("ขอช่างภาพ ขั้นตอนแรก": it ends a clause)
+        "pairs": [(a + b, min(1.0, max(_idf(index, a), _idf(index, b)) / PHRASE_IDF))
+                  for chunk in _THAI_GAP.split(q.text) for ws in [terms(chunk, parts=False)]
+                  for a, b in zip(ws, ws[1:]) if len(a + b) >= 4],
         "typed": typed,
         "typed_total": sum(x[1] for x in typed),
         "focus_total": sum(x[4] for x in typed),
@@ -528,8 +538,8 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
     pairs = ctx["pairs"]
     if pairs:
         text, title = u.norm_text, u.norm_title
-        ph = sum(1 for p in pairs if p in title or p in text)
-        s += PHRASE_WEIGHT * min(ph, PHRASE_MAX)
+        ph = sorted((w for p, w in pairs if p in title or p in text), reverse=True)
+        s += PHRASE_WEIGHT * sum(ph[:PHRASE_MAX])
     if content:
         in_title = sum(1 for t in ctx["title_terms"] if t in u.norm_title)
         s += TITLE_WEIGHT * in_title / max(len(ctx["title_terms"]), 1)
@@ -578,6 +588,9 @@ RARE_DF = 2  # a question word found in at most this many passages is "rare"
 DEFINES_BOOST = 1.3  # a definition of the very thing the question names
 PHRASE_WEIGHT = 0.15  # per adjacent pair of typed words found together (max 3)
 PHRASE_MAX = 3
+# a pair's share of PHRASE_WEIGHT: the idf of its rarer word over this, at most 1 (a pair of
+# everyday words, "รับเรื่อง", is found in many a passage and tells little)
+PHRASE_IDF = 4.0
 TITLE_WEIGHT = 0.12  # share of typed words found in the passage title
 COVERAGE_WEIGHT = 0.25
 OWN_WEIGHT = 0.3

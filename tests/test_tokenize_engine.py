@@ -111,3 +111,10 @@ def test_without_a_temporary_directory_newmm_does_it_all(monkeypatch, newmm_only
     T._dictionary_changed()
     assert "mou" in T.word_tokens(normalize(TEXTS[0]))
     assert T.segmenter() == "newmm"
+
+
+def test_a_general_word_that_splits_the_manuals_terms_is_dropped():
+    # "ขั้นตอนแรก" is ขั้นตอน + แรก (the first step), not ขั้น + ตอนแรก, whose "ตอนแรก"
+    # the manuals never use and so weighed the most of the question's words
+    assert T.terms("ขั้นตอนแรกรับเรื่อง") == ["ขันตอน", "แรก", "รับ", "เรือง"]
+    assert T.terms("ตอนแรกทำอะไร") == ["ตอน", "แรก", "ทำ"]

@@ -97,12 +97,21 @@ _dict = _Dictionary()
 _loaded = False
 
 
-def _load_domain_file() -> set[str]:
-    words = set()
+def _read_domain_file() -> tuple[set[str], set[str]]:
+    """The domain terms, and the general words that are no words here: a line "-ตอนแรก"
+    drops ตอนแรก from the dictionary, so that "ขั้นตอนแรก" reads ขั้นตอน + แรก, not ขั้น + ตอนแรก."""
+    words, not_words = set(), set()
     for line in DOMAIN_PATH.read_text(encoding="utf-8").splitlines():
         line = line.strip()
-        if line and not line.startswith("#"):
+        if line.startswith("-"):
+            not_words.add(line[1:].strip())
+        elif line and not line.startswith("#"):
             words.add(line)
+    return words, not_words
+
+
+def _load_domain_file() -> set[str]:
+    words = _read_domain_file()[0]
     from knowledge.text.synonyms import load_table
 
     for canonical in set(load_table().synonyms.values()):
@@ -115,7 +124,7 @@ def _build():
     global _base_words, _loaded
     from pythainlp.corpus import thai_words
 
-    _base_words = thai_words()
+    _base_words = thai_words() - _read_domain_file()[1]
     if not _domain_words:
         _domain_words.update(_load_domain_file())
     from knowledge.text.synonyms import abbreviation_words

@@ -313,3 +313,15 @@ def test_post_names_broken_by_the_pdf_read_whole(corpus):
     cells = [st.responsible for s in corpus.sections.values() for st in s.steps if st.responsible]
     assert cells and not any(re.search(r"นักวิเทศ\s+สัมพันธ์|เจ้า\s+พนักงาน|พนักงาน\s+ธุรการ|ชุรการ", c) for c in cells)
     assert join_broken_posts("นักวิเทศสัมพันธ์ และ คณะทำงาน") == "นักวิเทศสัมพันธ์ และ คณะทำงาน"  # a phrase break stays
+
+
+def test_result_rows_name_their_indicator_and_the_total_row_stands_alone(corpus):
+    report = "knowledge/sources/fao_performance_report_2564.txt"
+    # L25 prints only "1." in the indicator cell: it reads by the criteria table's name (L18)
+    (row,) = [s for s in covering(corpus, report, 25) if s.kind == "table_row"]
+    assert "พหุวัฒนธรรม" in row.text and "ระดับ 4" in row.text
+    # L28 is component 1's total (weight 50, score 47), not a continuation of indicator 3
+    (ind3,) = [s for s in covering(corpus, report, 27) if s.kind == "table_row"]
+    assert ind3.span.last == 27 and "47" not in ind3.text
+    (total,) = [s for s in covering(corpus, report, 28) if s.kind == "table_row"]
+    assert "รวม" in total.text and "50" in total.text and "47" in total.text

@@ -118,3 +118,13 @@ def test_a_general_word_that_splits_the_manuals_terms_is_dropped():
     # the manuals never use and so weighed the most of the question's words
     assert T.terms("ขั้นตอนแรกรับเรื่อง") == ["ขันตอน", "แรก", "รับ", "เรือง"]
     assert T.terms("ตอนแรกทำอะไร") == ["ตอน", "แรก", "ทำ"]
+
+
+def test_question_words_typed_by_officers_carry_no_weight():
+    # "นานแค่ไหน", "…ใช่ไหม" and "เท่าไหร" typed without its tone marks ask; they name nothing
+    from knowledge.text.normalize import normalize
+    from knowledge.text.synonyms import fix_typos
+
+    assert T.terms("ใช้เวลานานแค่ไหน") == ["ใชเวลา", "นาน"]
+    assert T.terms("e-glossary ใช่ไหม") == ["e-glossary"]
+    assert T.terms(fix_typos(normalize("ใช้เวลาเทาไหร"))) == ["ใชเวลา"]

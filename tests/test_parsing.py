@@ -325,3 +325,12 @@ def test_result_rows_name_their_indicator_and_the_total_row_stands_alone(corpus)
     assert ind3.span.last == 27 and "47" not in ind3.text
     (total,) = [s for s in covering(corpus, report, 28) if s.kind == "table_row"]
     assert "รวม" in total.text and "50" in total.text and "47" in total.text
+
+
+def test_sdd_framework_tables_split_at_their_header_rows(corpus):
+    # 002's ตารางที่ ๒ holds stakeholders, requirements with indicators, and laws: each its own
+    # passage, so a question about the laws is answered by the laws (L451-452), whatever the order
+    (laws,) = [s for s in covering(corpus, SDD, 452) if s.kind == "framework"]
+    assert laws.id == "002/3.1/t2/laws" and "ค่าใช้จ่ายในการฝึกอบรม" in laws.text
+    (reqs,) = [s for s in covering(corpus, SDD, 236) if s.kind == "requirements"]
+    assert "ข้อกำหนดที่สำคัญ" in reqs.text and "ร้อยละ" in reqs.text and "ระเบียบสำนักนายกรัฐมนตรี" not in reqs.text

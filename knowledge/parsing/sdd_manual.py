@@ -45,6 +45,39 @@ def _title(tb: TreeBuilder, first: int, last: int) -> str | None:
     return None
 
 
+# ตารางที่ ๒'s blocks, each opened by its header row (in this order, or with the laws before the
+# indicators, L442–461): who is served and what they need; the key requirements; the process
+# indicators; the laws, efficiency and value
+_FRAMEWORK_BLOCKS = {
+    "ผู้เกี่ยวข้อง": ("", "framework", "ผู้เกี่ยวข้องและความต้องการ"),
+    "ข้อกำหนดที่สำคัญ": ("/requirements", "requirements", "ข้อกำหนดที่สำคัญและตัวชี้วัด"),
+    "ตัวชี้วัด": ("/indicators", "requirements", "ตัวชี้วัด"),
+    "ข้อกำหนดด้านกฎหมาย": ("/laws", "framework", "ข้อกำหนดด้านกฎหมาย ประสิทธิภาพ ความคุ้มค่า"),
+}
+
+
+def _framework_blocks(tb: TreeBuilder, first: int, last: int) -> list[tuple[str, str, str, int, int]]:
+    """The framework table split at its header rows, so that "ตัวชี้วัดงานสารบรรณ ร้อยละเท่าไร"
+    or "ระเบียบ … ปีอะไร" lands on the block that says it, not on the whole table (L220–249).
+    (suffix, kind, label, first, last) per block; [] when fewer than two headers are found."""
+    starts: list[tuple[str, int]] = []
+    for n in range(first, last + 1):
+        head = tb.lines[n - 1].split("\t")[0].replace(" ", "")
+        opener = next((o for o in _FRAMEWORK_BLOCKS if head.startswith(o)), None)
+        if opener and opener not in {o for o, _ in starts}:
+            starts.append((opener, n))
+    if len(starts) < 2:
+        return []
+    # the indicators read with the requirements they measure, as in 000's ข้อกำหนดที่สำคัญ table
+    starts = [(o, n) for k, (o, n) in enumerate(starts) if not (o == "ตัวชี้วัด" and k and starts[k - 1][0] == "ข้อกำหนดที่สำคัญ")]
+    out = []
+    for k, (opener, a) in enumerate(starts):
+        tight = tb.tight(a, starts[k + 1][1] - 1 if k + 1 < len(starts) else last)
+        if tight:
+            out.append((*_FRAMEWORK_BLOCKS[opener], *tight))
+    return out
+
+
 def parse() -> dict[str, Section]:
     tb, root = start_document(DOC)
     n_lines = len(tb.lines)
@@ -89,7 +122,14 @@ def parse() -> dict[str, Section]:
                     facets.setdefault(k, v)
             facet = {"scope": "scope", "framework": "requirements", "process": "process", "flowchart": "flow"}[kind]
             facets[facet] = (facets.get(facet, "") + "\n" + text).strip()
-            kids.append((f"{pid}/{part.lower()}", kind, f"{title} – {label}", text, span, {}))
+            blocks = _framework_blocks(tb, *span) if kind == "framework" else []
+            for suffix, block_kind, block_label, a, b in blocks:
+                block_text = tb.text_of(a, b)
+                if block_text:
+                    kids.append((f"{pid}/{part.lower()}{suffix}", block_kind, f"{title} – {label}: {block_label}",
+                                 block_text, (a, b), {}))
+            if not blocks:
+                kids.append((f"{pid}/{part.lower()}", kind, f"{title} – {label}", text, span, {}))
 
         spans = [tb.span(*main_span)] if main_span else []
         spans += [tb.span(*k[4]) for k in kids if k[1] != "steps"]

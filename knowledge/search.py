@@ -349,6 +349,7 @@ _THAI_GAP = re.compile(r"(?<=[\u0e01-\u0e4e])\s+(?=[\u0e01-\u0e4e])")
 
 
 def _idf(index: Index, t: str) -> float:
+    """How telling a typed word is; a number ("30" of "30 วัน") tells as much as a rare word."""
     return index.idf.get(t, 0.0) if not t[:1].isdigit() else PHRASE_IDF
 
 

@@ -384,3 +384,15 @@ def test_of_two_near_ties_the_one_stating_what_is_asked_answers(engine):
     res = engine.search("ปีงบ 68 งบรวมเท่าไหร่")
     assert res.confident and res.hits[0].lines == (250, 250) and res.hits[0].source.endswith("fao_action_plan_2568.txt")
     assert [h.score for h in res.hits] == sorted((h.score for h in res.hits), reverse=True)
+
+
+def test_a_phrase_is_not_read_across_a_space_typed_between_thai_words(small_engine):
+    # "ยืมเงิน ส่งใช้ภายใน 30 วัน": the space after ยืมเงิน ends a clause, the one before วัน does not
+    from knowledge import search as S
+
+    index = small_engine.index
+    ctx = S._query_ctx(index, S.analyse(index, "ยืมเงิน ส่งใช้ภายใน 30 วัน"))
+    pairs = dict(ctx["pairs"])
+    assert "ยืมเงิน" in pairs and "30วัน" in pairs
+    assert not any(p.startswith("เงิน") for p in pairs)  # no "เงิน" + "ส่ง" across the space
+    assert all(0 < w <= 1 for w in pairs.values())

@@ -69,7 +69,8 @@ def _framework_blocks(tb: TreeBuilder, first: int, last: int) -> list[tuple[str,
     if len(starts) < 2:
         return []
     # the indicators read with the requirements they measure, as in 000's ข้อกำหนดที่สำคัญ table
-    starts = [(o, n) for k, (o, n) in enumerate(starts) if not (o == "ตัวชี้วัด" and k and starts[k - 1][0] == "ข้อกำหนดที่สำคัญ")]
+    starts = [(o, n) for k, (o, n) in enumerate(starts)
+              if not (o == "ตัวชี้วัด" and k and starts[k - 1][0] == "ข้อกำหนดที่สำคัญ")]
     out = []
     for k, (opener, a) in enumerate(starts):
         tight = tb.tight(a, starts[k + 1][1] - 1 if k + 1 < len(starts) else last)

@@ -110,8 +110,7 @@ def _read_domain_file() -> tuple[set[str], set[str]]:
     return words, not_words
 
 
-def _load_domain_file() -> set[str]:
-    words = _read_domain_file()[0]
+def _with_synonym_canonicals(words: set[str]) -> set[str]:
     from knowledge.text.synonyms import load_table
 
     for canonical in set(load_table().synonyms.values()):
@@ -124,9 +123,10 @@ def _build():
     global _base_words, _loaded
     from pythainlp.corpus import thai_words
 
-    _base_words = thai_words() - _read_domain_file()[1]
+    domain, not_words = _read_domain_file()
+    _base_words = thai_words() - not_words
     if not _domain_words:
-        _domain_words.update(_load_domain_file())
+        _domain_words.update(_with_synonym_canonicals(domain))
     from knowledge.text.synonyms import abbreviation_words
 
     abbrs = abbreviation_words() - set(_base_words)

@@ -334,3 +334,11 @@ def test_sdd_framework_tables_split_at_their_header_rows(corpus):
     assert laws.id == "002/3.1/t2/laws" and "ค่าใช้จ่ายในการฝึกอบรม" in laws.text
     (reqs,) = [s for s in covering(corpus, SDD, 236) if s.kind == "requirements"]
     assert "ข้อกำหนดที่สำคัญ" in reqs.text and "ร้อยละ" in reqs.text and "ระเบียบสำนักนายกรัฐมนตรี" not in reqs.text
+
+
+def test_sdd_indicators_are_not_listed_as_laws(corpus):
+    # 3.1 (L450-461): laws, then the indicators, then the laws' column continued after the page
+    # break; the regulations an answer lists are the laws, all of them, and no indicator
+    laws = corpus.sections["002/3.1"].facets["regulations"]
+    assert "ร้อยละ" not in laws and "ตัวชี้วัด" not in laws
+    assert "ค่าใช้จ่ายในการฝึกอบรม" in laws and "กท ๐๔๖๑/๓๑๑" in laws

@@ -116,6 +116,15 @@ def _first_title(tb: TreeBuilder, first: int, last: int) -> tuple[str, int] | No
     return None
 
 
+_LAW_REF_RE = re.compile(r"หนังสือ\s*(?:ด่วน\S*\s*)?ที่|คำสั่ง|ระเบียบ|พระราชบัญญัติ|พ\.ร\.บ\.|^(?:<p>)?ที่\s*[๐-๙\d]+/")
+
+
+def _law_or(facet: str, cell: str) -> str:
+    """Under the indicators' header, a law is the laws' column continued after a page break
+    (002 L459: "<p>ที่ ๑๘๐๒/๒๕๕๒ …</p> <p>- หนังสือที่ กท …")."""
+    return "regulations" if facet == "indicators" and _LAW_REF_RE.search(cell) else facet
+
+
 def _framework(tb: TreeBuilder, first: int, last: int) -> tuple[dict[str, str], str]:
     """Fr: stakeholders/needs, then legal requirements/efficiency/value (header rows mid-table)."""
     labels = {
@@ -124,6 +133,10 @@ def _framework(tb: TreeBuilder, first: int, last: int) -> tuple[dict[str, str], 
         "ข้อกำหนดด้านกฎหมาย": "regulations",
         "ประสิทธิภาพ": "efficiency",
         "ความคุ้มค่า": "value",
+        # 002 (3.1) puts its indicators between the laws and the laws' page-break continuation:
+        # they are read as indicators, not listed as laws
+        "ตัวชี้วัด": "indicators",
+        "ผลกระบวนการ": "indicators",
     }
     names = {
         "stakeholders": "ผู้เกี่ยวข้อง",
@@ -145,16 +158,17 @@ def _framework(tb: TreeBuilder, first: int, last: int) -> tuple[dict[str, str], 
             continue
         if header is None or "\t" not in line:
             if "\t" not in line and header is not None:
-                facets.setdefault(header[0] or "stakeholders", []).append(clean_cell(line))
+                facets.setdefault(_law_or(header[0] or "stakeholders", line), []).append(clean_cell(line))
             continue
         current = None
         for i, cell in enumerate(cells):
             name = header[i] if i < len(header) else None
             current = name or current
             value = clean_cell(cell)
-            if value and current:
-                facets.setdefault(current, []).append(value)
-    flat = {k: "\n".join(v).strip() for k, v in facets.items() if "".join(v).strip(" -")}
+            key = current or ("indicators" if "indicators" in header else None)
+            if value and key:
+                facets.setdefault(_law_or(key, cell), []).append(value)
+    flat = {k: "\n".join(v).strip() for k, v in facets.items() if k in names and "".join(v).strip(" -")}
     text = "\n".join(f"{names[k]}:\n{flat[k]}" for k in names if k in flat)
     return flat, text
 

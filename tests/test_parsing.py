@@ -342,3 +342,9 @@ def test_sdd_indicators_are_not_listed_as_laws(corpus):
     laws = corpus.sections["002/3.1"].facets["regulations"]
     assert "ร้อยละ" not in laws and "ตัวชี้วัด" not in laws
     assert "ค่าใช้จ่ายในการฝึกอบรม" in laws and "กท ๐๔๖๑/๓๑๑" in laws
+
+
+def test_sdd_laws_headers_broken_by_a_space_are_read(corpus):
+    # "ข้อกำหนด ด้านกฎหมาย" (L511, L538, L566): the IT procedures' laws are their regulations
+    for key in ("002/4.1", "002/4.2", "002/4.3"):
+        assert "พระราชบัญญัติว่าด้วยการกระทำความผิดเกี่ยวกับคอมพิวเตอร์" in corpus.sections[key].facets["regulations"]

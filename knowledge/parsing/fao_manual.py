@@ -116,6 +116,12 @@ def _first_title(tb: TreeBuilder, first: int, last: int) -> tuple[str, int] | No
     return None
 
 
+def header_cell(cell: str) -> str:
+    """A table cell as its header label is matched: the PDF breaks labels with spaces
+    ("ข้อกำหนด ด้านกฎหมาย", "ประสิทธิภาพของ กระบวนการ": 002 L245, L305, L340, L511, L538, L566)."""
+    return cell.replace(" ", "").strip()
+
+
 _LAW_REF_RE = re.compile(r"หนังสือ\s*(?:ด่วน\S*\s*)?ที่|คำสั่ง|ระเบียบ|พระราชบัญญัติ|พ\.ร\.บ\.|^(?:<p>)?ที่\s*[๐-๙\d]+/")
 
 
@@ -152,7 +158,7 @@ def _framework(tb: TreeBuilder, first: int, last: int) -> tuple[dict[str, str], 
         if is_blank(line):
             continue
         cells = line.split("\t")
-        found = [next((v for k, v in labels.items() if c.strip().startswith(k)), None) for c in cells]
+        found = [next((v for k, v in labels.items() if header_cell(c).startswith(k)), None) for c in cells]
         if any(found):
             header = found
             continue

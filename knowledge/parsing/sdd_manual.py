@@ -14,7 +14,7 @@ import re
 
 from knowledge.model import Section
 from knowledge.parsing.blocks import parse_blocks
-from knowledge.parsing.fao_manual import framework_facets, title_from
+from knowledge.parsing.fao_manual import framework_facets, header_cell, title_from
 from knowledge.parsing.registry import REGISTRY
 from knowledge.parsing.steps import parse_step_table, step_text, steps_summary
 from knowledge.parsing.text import is_blank, strip_heading
@@ -62,7 +62,7 @@ def _framework_blocks(tb: TreeBuilder, first: int, last: int) -> list[tuple[str,
     (suffix, kind, label, first, last) per block; [] when fewer than two headers are found."""
     starts: list[tuple[str, int]] = []
     for n in range(first, last + 1):
-        head = tb.lines[n - 1].split("\t")[0].replace(" ", "")
+        head = header_cell(tb.lines[n - 1].split("\t")[0])
         opener = next((o for o in _FRAMEWORK_BLOCKS if head.startswith(o)), None)
         if opener and opener not in {o for o, _ in starts}:
             starts.append((opener, n))

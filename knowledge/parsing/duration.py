@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from knowledge.model import Duration
-from knowledge.parsing.text import clean_inline, to_arabic
+from knowledge.parsing.text import clean_inline
+from knowledge.text.normalize import thai_digits_to_arabic
 
 _UNITS = [
     ("วันทำการ", "workday"),
@@ -43,7 +44,7 @@ def parse_duration(raw: str) -> Duration | None:
     text = clean_inline(raw)
     if not text or text in {"-", "–"}:
         return None
-    ascii_text = to_arabic(text)
+    ascii_text = thai_digits_to_arabic(text)
     unit = None
     unit_pos = -1
     for word, name in _UNITS:

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from knowledge.model import Step
 from knowledge.parsing.duration import parse_duration
-from knowledge.parsing.text import clean_cell, clean_inline, is_blank, to_arabic
+from knowledge.parsing.text import clean_cell, clean_inline, is_blank
+from knowledge.text.normalize import thai_digits_to_arabic
 
 _COLUMNS = [
     ("no", ("ที่",)),
@@ -126,7 +127,7 @@ def parse_step_table(lines: tuple[str, ...], first: int, last: int) -> list[tupl
     out: list[tuple[Step, int, int]] = []
     for idx, row in enumerate(rows, 1):
         get = lambda k: " ".join(clean_inline(v) for v in row.cells.get(k, [])).strip()  # noqa: E731
-        no_raw = to_arabic(get("no")).strip().rstrip(".").strip()
+        no_raw = thai_digits_to_arabic(get("no")).strip().rstrip(".").strip()
         text_cell = join_continued([clean_cell(v) for v in row.cells.get("text", [])])
         flow = " ".join(
             x for x in (clean_inline(v) for v in row.cells.get("flow", [])) if x and not _CONT_RE.search(x)

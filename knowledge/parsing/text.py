@@ -13,10 +13,10 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
+from knowledge.text.normalize import fix_sara_am
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
 
 _INDIC_RE = re.compile("[\u0900-\u0dff]")
 _NBSP_RE = re.compile("[\u00a0\u2007\u202f\u200b\ufeff]")
@@ -40,12 +40,6 @@ _ARROWS_RE = re.compile(r"\s*(?:↓|→|-->|⟶)\s*")
 
 # officials' names on the report forms are personal data: the answer never needs them
 _PERSON_RE = re.compile(r"(ชื่อผู้รับผิดชอบการรายงาน\s*:\s*)(?:นางสาว|นาง|นาย)\s*[\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+")
-
-
-def fix_sara_am(text: str) -> str:
-    """Compose a decomposed sara am (nikhahit + sara aa, tone mark in between) into ำ."""
-    text = text.replace("\u0e4d\u0e32", "\u0e33")
-    return re.sub("\u0e4d([\u0e48-\u0e4b])\u0e32", "\\1\u0e33", text)
 
 
 def mermaid_labels(graph: str) -> list[str]:
@@ -131,10 +125,6 @@ def split_row(line: str) -> list[str]:
 
 def is_blank(line: str) -> bool:
     return not _NBSP_RE.sub("", line).strip()
-
-
-def to_arabic(text: str) -> str:
-    return text.translate(TO_ARABIC)
 
 
 @cache

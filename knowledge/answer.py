@@ -12,6 +12,7 @@ from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
 from knowledge.model import Section, Step
 from knowledge.search import PROCEDURAL_INTENTS, analyse, asked_quantity, score, smalltalk_kind
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
+from knowledge.text.tokenize import terms
 
 MAX_BODY = 600  # characters: one phone screen
 
@@ -501,7 +502,9 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         regs = section.facets.get("regulations") or (owner.facets.get("regulations") if owner else "")
         if not regs and section.kind == "framework":
             regs = section.text
-        items = _bullets(regs) if regs else []
+        # a framework shared by several procedures lists all their laws: the one the question
+        # (or else the procedure's own name) points to leads
+        items = _most_asked_first(_bullets(regs), q_terms, terms(title)) if regs else []
         if items:
             lines = [f"• {shorten(x, 220)}" for x in items[:8]]
             return "\n".join([f"ระเบียบ/กฎหมายที่เกี่ยวข้องกับ{short_title(title)} มีดังนี้ค่ะ", *lines]), []
@@ -709,22 +712,37 @@ _STEP_FIELD = {"duration": "duration", "when": "duration", "role": "responsible"
 def _pick_step(steps: list[Step], intents: set[str], q_terms: list[str]) -> Step | None:
     """On a whole table of steps, the one step a when/who/which-document question is about:
     the only step holding the most of the question's words (and the asked cell), else None."""
-    from knowledge.text.normalize import strip_tones
-
     fields = [_STEP_FIELD[i] for i in intents if i in _STEP_FIELD]
     if not fields or "steps" in intents:
         return None
-    terms = [strip_tones(t) for t in q_terms if len(t) > 1]
-    scored = []
-    for s in steps:
-        if not all(getattr(s, f) for f in fields):
-            continue
-        plain = strip_tones(clean(s.text)).replace(" ", "").lower()
-        scored.append((sum(len(t) for t in terms if t.replace(" ", "").lower() in plain), s))
-    scored.sort(key=lambda x: -x[0])
+    scored = sorted(((_letters_asked(s.text, q_terms), s) for s in steps if all(getattr(s, f) for f in fields)),
+                    key=lambda x: -x[0])
     if scored and scored[0][0] >= 3 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
     return None
+
+
+def _letters_asked(text: str, q_terms: list[str]) -> int:
+    """How much of the question a passage's line holds: the letters of the question's words
+    (two letters or more) found in it, tones and spaces aside."""
+    from knowledge.text.normalize import strip_tones
+
+    plain = strip_tones(clean(text)).replace(" ", "").lower()
+    return sum(len(t) for t in (strip_tones(t).replace(" ", "").lower() for t in q_terms if len(t) > 1) if t in plain)
+
+
+def _most_asked_first(items: list[str], *asked: list[str]) -> list[str]:
+    """A list (the laws of a shared framework) led by the one item holding more of the
+    first of `asked` that singles one out than any other item: "ลาออกจากราชการ ใช้ระเบียบ
+    ก.พ. ฉบับไหน" leads with the resignation rule, not the salary rule the manual lists
+    first. Otherwise, and for the rest, the manual's order."""
+    for words in asked:
+        weights = [_letters_asked(x, words) for x in items]
+        best = max(weights, default=0)
+        if best >= 3 and weights.count(best) == 1:
+            i = weights.index(best)
+            return [items[i], *items[:i], *items[i + 1:]]
+    return items
 
 
 def _project_name(section: Section) -> str:

@@ -179,6 +179,16 @@ def test_regulation_question_lists_regulation_names_first(engine):
     assert any(ln.startswith("• ระเบียบ") for ln in lines[1:])
 
 
+@pytest.mark.parametrize("question, first", [
+    # one framework serves procedures 16-22 and lists all their laws, the salary rule first
+    ("ลาออกจากราชการ ใช้ระเบียบ ก.พ. ฉบับไหน", "ระเบียบ ก.พ.ว่าด้วยการลาออกจากราชการ"),
+    ("การลาป่วย ใช้ระเบียบอะไร", "ระเบียบสำนักนายกรัฐมนตรีว่าด้วยการลาของข้าราชการ"),
+])
+def test_a_shared_framework_leads_with_the_law_of_the_work_asked(engine, question, first):
+    lines = engine.answer(question).body.splitlines()
+    assert lines[1].startswith(f"• {first}")
+
+
 def test_an_amount_not_in_the_passage_is_not_answered_confidently(engine):
     ans = engine.answer("งบโครงการ MIB ปี 68 เท่าไหร่")
     if ans.kind == "answer":  # when the search finds the project, the amount comes first

@@ -15,6 +15,9 @@ from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, t
 from knowledge.text.tokenize import terms
 
 MAX_BODY = 600  # characters: one phone screen
+MAX_LIST_BODY = 2000  # a numbered list of names, whole (a LINE text message holds 5,000)
+LIST_ITEM_CHARS = 160  # what a list of names holds per line, on average, at most
+_LIST_RE = re.compile(r"\n\s*\d+[.)]\s")  # a second (third …) numbered line
 
 
 @dataclass(slots=True)
@@ -85,8 +88,17 @@ def format_steps(steps: list[Step]) -> list[str]:
     return [format_step(s) for s in numbered(steps)]
 
 
-def _truncate(text: str, limit: int = MAX_BODY) -> str:
-    """At most `limit` characters, cut where a line or a phrase ends."""
+def body_limit(text: str) -> int:
+    """A reply body's length: one phone screen, but a numbered list (the plan's 18 KRs) whole,
+    up to MAX_LIST_BODY: cut short, it would not answer "มีอะไรบ้าง"."""
+    lines = text.split("\n")
+    short_items = len(_LIST_RE.findall(text)) >= 2 and sum(map(len, lines)) <= LIST_ITEM_CHARS * len(lines)
+    return MAX_LIST_BODY if short_items else MAX_BODY
+
+
+def _truncate(text: str, limit: int | None = None) -> str:
+    """At most `limit` (else `body_limit`) characters, cut where a line or a phrase ends."""
+    limit = limit or body_limit(text)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
@@ -541,7 +553,8 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             summary = f"ยังไม่พบ{asked[0]}ที่ระบุไว้ตรง ๆ ในตารางนี้ค่ะ ลองดูจากขั้นตอนด้านล่างนะคะ\n" + summary
         return summary, steps
     body = _readable(text)
-    body = re.sub(r"^\s*\d+[.)]\s+(?=\S)", "", body)  # "1. เมืองพี่เมืองน้อง หมายถึง …": the list number is noise
+    if not _LIST_RE.search(body):  # "1. เมืองพี่เมืองน้อง หมายถึง …": the number of one item is noise
+        body = re.sub(r"^\s*\d+[.)]\s+(?=\S)", "", body)
     own = clean_title(section.title).replace(" ", "")
     if "\n" in body:  # a row's closing "16. <its own title>" repeats the card's title
         body = "\n".join(ln for ln in body.split("\n") if re.sub(r"^\d+[.)]\s*", "", ln).replace(" ", "") != own)
@@ -572,7 +585,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         return shorten(MISSING_ROLE + "\n" + body, MAX_BODY), []  # the passage names no one: say so first
     if "forms" in intents and _NAMES_DOCUMENTS.search(raw_q) and not _FORM_TONELESS.search(strip_tones(body)):
         return shorten(MISSING_FORMS + "\n" + body, MAX_BODY), []
-    return shorten(body, MAX_BODY), []
+    return shorten(body, body_limit(body)), []
 
 
 MISSING_ROLE = "ยังไม่พบชื่อผู้รับผิดชอบที่ระบุไว้ตรง ๆ ในคู่มือค่ะ ข้อความที่ใกล้ที่สุดคือ"

@@ -493,3 +493,9 @@ def test_a_plans_total_budget_is_its_total_row(engine, question, total):
     whose total is blank does not), named as the plan's total."""
     ans = engine.answer(question)
     assert ans.kind == "answer" and total in ans.body and "รวมทั้งสิ้นของแผนปฏิบัติการ" in ans.body
+
+
+def test_a_list_of_names_is_shown_whole(engine):
+    ans = engine.answer("ตัวชี้วัดผลหลัก KR ปี 68 มีอะไรบ้าง")
+    assert ans.kind == "answer" and ans.lines == (63, 81)
+    assert ans.body.startswith("1. การจัดตั้งศูนย์บริการข้อมูล") and "\n18. " in ans.body and not ans.body.endswith("…")

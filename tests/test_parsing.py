@@ -348,3 +348,23 @@ def test_sdd_laws_headers_broken_by_a_space_are_read(corpus):
     # "ข้อกำหนด ด้านกฎหมาย" (L511, L538, L566): the IT procedures' laws are their regulations
     for key in ("002/4.1", "002/4.2", "002/4.3"):
         assert "พระราชบัญญัติว่าด้วยการกระทำความผิดเกี่ยวกับคอมพิวเตอร์" in corpus.sections[key].facets["regulations"]
+
+
+PLAN_2568 = "knowledge/sources/fao_action_plan_2568.txt"
+
+
+def test_plain_part_lines_and_broken_bold_titles_open_parts(corpus):
+    # "ส่วนที่ 1" (L83) is a plain line, and L264-265 a bold title broken over two lines: the
+    # paragraphs after them belong to them, not to the KR list heading at L61
+    (after_part_1,) = covering(corpus, PLAN_2568, 85, {"paragraph"})
+    assert after_part_1.title.startswith("ส่วนที่ 1")
+    (evaluation,) = covering(corpus, PLAN_2568, 269, {"paragraph"})
+    assert evaluation.title.startswith("การประเมินผลการปฏิบัติราชการ ประจำปีงบประมาณ พ.ศ. 2568")
+
+
+def test_a_numbered_list_broken_by_a_blank_line_is_one_passage(corpus):
+    (kr_list,) = covering(corpus, PLAN_2568, 72, {"paragraph"})
+    assert (kr_list.span.first, kr_list.span.last) == (63, 81)
+    # definitions stay one passage each, numbered or not
+    (definition,) = covering(corpus, FAO, 1319, {"paragraph"})
+    assert definition.span.first == definition.span.last == 1319

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 
+from knowledge.model import Section
 from knowledge.parsing.text import clean_cell, clean_inline, is_blank, strip_heading
 from knowledge.parsing.tree import TreeBuilder
+from knowledge.text.normalize import thai_digits_to_arabic
 
 _HEADING_RE = re.compile(r"^\s*(#{1,6})\s+\S")
 _BOLD_RE = re.compile(r"^\s*\*\*[^*\t]{2,200}\*\*\s*$")
+# a bold title the extraction broke over two lines (004 L264-265, a hard break inside **…**)
+_BOLD_OPEN_RE = re.compile(r"^\s*\*\*[^*\t]{2,200}$")
+_BOLD_CLOSE_RE = re.compile(r"^[^*\t]{2,200}\*\*\s*$")
 _DIGIT_RE = re.compile(r"[0-9๐-๙]")
 _MONEY_RE = re.compile(r"^[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙-]*)?-?\s*(?:บาท)?$")
 _CONT_RE = re.compile(r"\s*\(\s*ต่อ\s*\)\s*$")
@@ -26,10 +31,32 @@ _SOFT_TITLE_RE = re.compile(r"^(?![-•*]|[๐-๙0-9]+[.)]|\()[^\n]{2,60}$")
 _NAME_HINTS = ("ชื่อ", "ตัวชี้วัด", "KR", "โครงการ", "กิจกรรม", "มาตรการ", "หน่วยงาน", "เรื่อง", "คำ")
 
 
+# "ส่วนที่ 1" alone on a plain line opens a part of the plan as "## ส่วนที่ 2" does (004 L83,
+# L254): without it, part 1 (83-145) ran on under the heading before, "ตัวชี้วัดผลหลัก (KR)"
+_PLAIN_PART_RE = re.compile(r"^\s*ส่วนที่\s*[0-9๐-๙]+\s*$")
+
+
+_LIST_ITEM_CHARS = 160
+_ITEM_NO_RE = re.compile(r"^([0-9๐-๙]{1,2})[.)]\s")
+
+
+def _continues_list(prev: Section, text: str, n: int) -> bool:
+    """`text` (line n) is the next item of the list of short lines `prev` ends with, a blank
+    line or two between them (a page break inside the list). Items that are paragraphs of
+    their own (a definition, a unit's duties) stay apart: each answers on its own."""
+    tail = prev.text.rsplit("\n", 1)[-1]
+    m, last = _ITEM_NO_RE.match(text), _ITEM_NO_RE.match(tail)
+    return bool(m and last and 0 < n - prev.spans[0].last <= 3
+                and max(len(text), len(tail)) <= _LIST_ITEM_CHARS and not _DEFINITION_RE.match(text)
+                and int(thai_digits_to_arabic(m.group(1))) == int(thai_digits_to_arabic(last.group(1))) + 1)
+
+
 def _heading_level(line: str) -> int | None:
     m = _HEADING_RE.match(line)
     if m:
         return len(m.group(1))
+    if _PLAIN_PART_RE.match(line):
+        return 2
     if _BOLD_RE.match(line):
         return 4
     return None
@@ -101,6 +128,7 @@ def parse_blocks(
     rows_by_title: dict[str, str] = {}
     paragraphs: list[str] = []
     soft_title: str | None = None
+    joined_heading = 0
 
     def parent() -> str:
         return stack[-1][1] if stack else root
@@ -123,7 +151,11 @@ def parse_blocks(
         counter += 1
         if _PAGE_DEBRIS_RE.match(line):
             continue  # bare page headers / page numbers
+        if n == joined_heading:
+            continue  # the second line of a bold title broken over two lines
         level = _heading_level(line)
+        if level is None and n < last and _BOLD_OPEN_RE.match(line) and _BOLD_CLOSE_RE.match(lines[n]):
+            line, level, joined_heading = f"{line.strip()} {lines[n].strip()}", 4, n + 1
         if level is not None and "\t" not in line:
             title = strip_heading(line)
             para = None
@@ -142,7 +174,7 @@ def parse_blocks(
             repeated = norm in seen_headings
             seen_headings.add(norm)
             sec = tb.add(
-                f"{id_prefix}/part/{n}", "part", title, title, [tb.span(n, n)], parent(), key=key,
+                f"{id_prefix}/part/{n}", "part", title, title, [tb.span(n, n + (joined_heading == n + 1))], parent(), key=key,
                 searchable=False,  # navigation only: the content lives in the children
             )
             stack.append((level, sec.id))
@@ -204,6 +236,9 @@ def parse_blocks(
         text = clean_cell(line)
         if not text:
             continue
+        if para is None and paragraphs and tb.sections[paragraphs[-1]].parent == parent() \
+                and _continues_list(tb.sections[paragraphs[-1]], text, n):
+            para = paragraphs[-1]  # "9." after a blank line still belongs to the list of 1.-8.
         if para is not None:
             sec = tb.sections[para]
             sec.text += "\n" + text

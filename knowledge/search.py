@@ -228,6 +228,13 @@ def _known(index: Index, word: str) -> bool:
     return is_known_word(w) or strip_tones(w) in index.words or w in load_table().synonyms
 
 
+# Words that ask rather than name: "ใช้เวลากี่วัน" is answered by a step's time column, which
+# never says "ใช้เวลา". Still searched for, but not among the typed words a passage is
+# expected to hold (coverage, confidence). The manuals rarely write it, so it weighed as much
+# as a rare topic word. Own set +1 hit@1; MRR up on the independent and fresh sets.
+ASKING_WORDS = frozenset(strip_tones(w) for w in ("ใช้เวลา",))
+
+
 def analyse(index: Index, raw: str) -> Query:
     fixed = fix_keyboard_layout(raw, lambda w: _known(index, w))
     if fixed == raw and raw.isascii() and not synonyms_in(normalize(raw)):
@@ -285,6 +292,8 @@ def analyse(index: Index, raw: str) -> Query:
     max_idf = math.log(1 + (index.n + 0.5) / 0.5)
     typed = []
     for tok in dict.fromkeys(terms(text, parts=False)):
+        if tok in ASKING_WORDS:
+            continue
         from knowledge.text.tokenize import compound_parts
 
         parts = tuple(strip_tones(p) for p in compound_parts(tok)) if tok in index.idf else ()

@@ -396,3 +396,20 @@ def test_a_phrase_is_not_read_across_a_space_typed_between_thai_words(small_engi
     assert "ยืมเงิน" in pairs and "30วัน" in pairs
     assert not any(p.startswith("เงิน") for p in pairs)  # no "เงิน" + "ส่ง" across the space
     assert all(0 < w <= 1 for w in pairs.values())
+
+
+@pytest.mark.parametrize("question, not_asked", [
+    ("วิสัยทัศน์กองการต่างประเทศ ปี 60 ว่ายังไงบ้าง", "budget"),  # ยังไงบ้าง holds ง บ
+    ("ตัวชี้วัดนี้ได้กี่เปอร์เซ็นต์", "role"),  # เปอร์เซ็นต์ holds เซ็น
+    ("ประชุมออนไลน์ใช้แพลตฟอร์มอะไร", "forms"),
+    ("ค่ายเยาวชนปักกิ่ง ทำขั้นตอนไหนไปแล้วบ้าง", "when"),  # ขั้นตอนไหน holds ตอนไหน
+])
+def test_an_intent_word_inside_another_word_is_not_asked(question, not_asked):
+    from knowledge.search import detect_intents
+
+    assert not_asked not in detect_intents(question)
+
+
+def test_the_plan_vision_is_found_when_asked_how_it_reads(engine):
+    hit = engine.search("วิสัยทัศน์กองการต่างประเทศ ปี 60 ว่ายังไงบ้าง").hits[0]
+    assert hit.doc == "001" and hit.lines == (26, 26)

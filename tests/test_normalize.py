@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,3 +172,23 @@ def test_dotted_abbreviations_stay_whole():
     assert "สกต" in toks and "สกจ" in toks and "ต" not in toks and "จ" not in toks
     # dates and other dotted text are left to the tokenizer
     assert "ม.ค" in terms(normalize("ม.ค. 2560"))
+
+
+@pytest.mark.parametrize("text, not_found", [
+    ("ทำยังไงบ้าง", "งบประมาณ"),  # ยังไง|บ้าง
+    ("ค่าตั๋วเครื่องบินไปโซล", "งบประมาณ"),  # เครื่อง|บิน
+    ("ประชุมทางไกลกับกรุงบูดาเปสต์", "งบประมาณ"),
+    ("จัดงานผ่านแพลตฟอร์มออนไลน์", "แบบฟอร์ม"),
+    ("ตามหลักพิธีการทูต", "เอกอัครราชทูต"),
+])
+def test_a_variant_inside_another_word_is_not_that_word(text, not_found):
+    assert not_found not in expand_synonyms(normalize(text))
+
+
+def test_a_variant_after_a_word_is_still_found():
+    assert "งบประมาณ" in expand_synonyms(normalize("ปีงบ 68 ได้งบเท่าไร"))
+    assert "เงินยืมใช้ในราชการ" in expand_synonyms(normalize("และการยืมเงินทดรองราชการ"))
+    assert "ประชุมทางไกล" in expand_synonyms(normalize("จัดการประชุมออนไลน์"))
+    # "กต." (the foreign ministry) is no part of "สกต." (the office itself)
+    assert not related_pairs(normalize("งานของ สกต. มีอะไรบ้าง"))
+    assert related_pairs(normalize("แจ้ง กต. ภายในกี่วัน")) == [("กต.", "กระทรวงการต่างประเทศ")]

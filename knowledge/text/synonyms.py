@@ -97,13 +97,63 @@ def fix_typos(text: str, table: SynonymTable | None = None) -> str:
     return table.typo_re.sub(lambda m: table.typos[m.group(0)], text)
 
 
+_THAI_LETTER_RE = re.compile(r"[\u0e01-\u0e4e]")
+
+
+def _word_spans(text: str) -> list[tuple[int, int]] | None:
+    """Where the words of `text` lie (None when the segmenter's words cannot be placed)."""
+    from knowledge.text.tokenize import word_tokens  # the tokenizer reads this table first
+
+    spans, pos = [], 0
+    for tok in word_tokens(text):
+        i = text.find(tok, pos)
+        if i < 0:
+            return None
+        spans.append((i, i + len(tok)))
+        pos = i + len(tok)
+    return spans
+
+
+def _found(rx: re.Pattern, text: str):
+    """The matches of `rx` that are not pieces of other words. Thai is written without
+    spaces, so a variant can sit inside words: "งบ" in ยังไง|บ้าง, เครื่อง|บิน and
+    กรุง|บูดาเปสต์, "กต." at the end of สกต., "ทูต" of พิธีการทูต. A match that begins inside a
+    word (of three letters or more: shorter pieces are the segmenter's debris around an
+    unknown abbreviation) is dropped when it also ends inside a word or inside the word it
+    began in; one that runs on to a word's end is kept ("การ|ประชุม" + "ออนไลน์"). After a
+    dropped match the search goes on from its next letter ("ยืมเงิน" dropped in
+    "การยืม|เงินทดรองราชการ" lets "เงินทดรองราชการ" match). Words are segmented only when a
+    match follows a Thai letter."""
+    spans: list[tuple[int, int]] | None | bool = False
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        a, z = m.span()
+        if a and _THAI_LETTER_RE.match(text[a - 1]) and _THAI_LETTER_RE.match(text[a]):
+            if spans is False:  # the whole text, as the index then segments it (its pieces are memoised)
+                spans = _word_spans(text)
+            if spans and _is_piece(spans, a, a + len(m.group(0).rstrip("."))):  # "กต." ends at กต
+                pos = a + 1
+                continue
+        yield m
+        pos = max(z, a + 1)
+
+
+def _is_piece(spans: list[tuple[int, int]], a: int, z: int) -> bool:
+    """[a, z) begins inside a word of three letters or more and ends inside that word or
+    inside another one."""
+    inside = next(((b, e) for b, e in spans if b < a < e), None)
+    if inside is None or inside[1] - inside[0] < 3:
+        return False
+    return z <= inside[1] or any(b < z < e for b, e in spans)
+
+
 def synonyms_in(text: str, table: SynonymTable | None = None) -> list[str]:
     """Canonical forms of the abbreviations and synonyms found in `text`, in order."""
     table = table or load_table()
     if table.syn_re is None:
         return []
     seen: dict[str, None] = {}
-    for m in table.syn_re.finditer(text):
+    for m in _found(table.syn_re, text):
         seen.setdefault(table.synonyms[m.group(0)], None)
     return list(seen)
 
@@ -113,7 +163,7 @@ def synonym_pairs(text: str, table: SynonymTable | None = None) -> list[tuple[st
     table = table or load_table()
     if table.syn_re is None:
         return []
-    return [(m.group(0), table.synonyms[m.group(0)]) for m in table.syn_re.finditer(text)]
+    return [(m.group(0), table.synonyms[m.group(0)]) for m in _found(table.syn_re, text)]
 
 
 def related_pairs(text: str, table: SynonymTable | None = None) -> list[tuple[str, str]]:
@@ -124,7 +174,7 @@ def related_pairs(text: str, table: SynonymTable | None = None) -> list[tuple[st
     table = table or load_table()
     if table.rel_re is None:
         return []
-    return [(m.group(0), term) for m in table.rel_re.finditer(text) for term in table.related[m.group(0)]]
+    return [(m.group(0), term) for m in _found(table.rel_re, text) for term in table.related[m.group(0)]]
 
 
 _THAI_RE = re.compile(r"[\u0e01-\u0e4e]")

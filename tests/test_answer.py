@@ -499,3 +499,12 @@ def test_a_list_of_names_is_shown_whole(engine):
     ans = engine.answer("ตัวชี้วัดผลหลัก KR ปี 68 มีอะไรบ้าง")
     assert ans.kind == "answer" and ans.lines == (63, 81)
     assert ans.body.startswith("1. การจัดตั้งศูนย์บริการข้อมูล") and "\n18. " in ans.body and not ans.body.endswith("…")
+
+
+def test_a_whole_list_still_fits_line(engine):
+    from handlers.ask import answer_reply
+    from tests.test_messages import problems
+
+    reply = answer_reply(engine.answer("ตัวชี้วัดผลหลัก KR ปี 68 มีอะไรบ้าง"))
+    assert problems([reply]) == []
+    assert "18. " in str(reply)

@@ -10,13 +10,13 @@ from functools import lru_cache
 
 from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
 from knowledge.model import Section, Step
+from knowledge.parsing.blocks import LIST_ITEM_CHARS
 from knowledge.search import PROCEDURAL_INTENTS, analyse, asked_quantity, score, smalltalk_kind
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
 from knowledge.text.tokenize import terms
 
 MAX_BODY = 600  # characters: one phone screen
 MAX_LIST_BODY = 2000  # a numbered list of names, whole (a LINE text message holds 5,000)
-LIST_ITEM_CHARS = 160  # what a list of names holds per line, on average, at most
 _LIST_RE = re.compile(r"\n\s*\d+[.)]\s")  # a second (third …) numbered line
 
 
@@ -738,8 +738,6 @@ def _pick_step(steps: list[Step], intents: set[str], q_terms: list[str]) -> Step
 def _letters_asked(text: str, q_terms: list[str]) -> int:
     """How much of the question a passage's line holds: the letters of the question's words
     (two letters or more) found in it, tones and spaces aside."""
-    from knowledge.text.normalize import strip_tones
-
     plain = strip_tones(clean(text)).replace(" ", "").lower()
     return sum(len(t) for t in (strip_tones(t).replace(" ", "").lower() for t in q_terms if len(t) > 1) if t in plain)
 

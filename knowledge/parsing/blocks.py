@@ -36,7 +36,7 @@ _NAME_HINTS = ("ชื่อ", "ตัวชี้วัด", "KR", "โคร�
 _PLAIN_PART_RE = re.compile(r"^\s*ส่วนที่\s*[0-9๐-๙]+\s*$")
 
 
-_LIST_ITEM_CHARS = 160
+LIST_ITEM_CHARS = 160  # what a line of a list of names holds, at most (the answers show such a list whole)
 _ITEM_NO_RE = re.compile(r"^([0-9๐-๙]{1,2})[.)]\s")
 
 
@@ -47,7 +47,7 @@ def _continues_list(prev: Section, text: str, n: int) -> bool:
     tail = prev.text.rsplit("\n", 1)[-1]
     m, last = _ITEM_NO_RE.match(text), _ITEM_NO_RE.match(tail)
     return bool(m and last and 0 < n - prev.spans[0].last <= 3
-                and max(len(text), len(tail)) <= _LIST_ITEM_CHARS and not _DEFINITION_RE.match(text)
+                and max(len(text), len(tail)) <= LIST_ITEM_CHARS and not _DEFINITION_RE.match(text)
                 and int(thai_digits_to_arabic(m.group(1))) == int(thai_digits_to_arabic(last.group(1))) + 1)
 
 

@@ -728,18 +728,25 @@ def _pick_step(steps: list[Step], intents: set[str], q_terms: list[str]) -> Step
     fields = [_STEP_FIELD[i] for i in intents if i in _STEP_FIELD]
     if not fields or "steps" in intents:
         return None
-    scored = sorted(((_letters_asked(s.text, q_terms), s) for s in steps if all(getattr(s, f) for f in fields)),
+    words = _plain_words(q_terms)
+    scored = sorted(((_letters_asked(s.text, words), s) for s in steps if all(getattr(s, f) for f in fields)),
                     key=lambda x: -x[0])
     if scored and scored[0][0] >= 3 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
     return None
 
 
-def _letters_asked(text: str, q_terms: list[str]) -> int:
-    """How much of the question a passage's line holds: the letters of the question's words
-    (two letters or more) found in it, tones and spaces aside."""
+def _plain_words(q_terms: list[str]) -> list[str]:
+    """The question's words of two letters or more as `_letters_asked` compares them (tones
+    and spaces aside): made once per question, not once per line compared."""
+    return [strip_tones(t).replace(" ", "").lower() for t in q_terms if len(t) > 1]
+
+
+def _letters_asked(text: str, words: list[str]) -> int:
+    """How much of the question a passage's line holds: the letters of its `_plain_words`
+    found in the line, tones and spaces aside."""
     plain = strip_tones(clean(text)).replace(" ", "").lower()
-    return sum(len(t) for t in (strip_tones(t).replace(" ", "").lower() for t in q_terms if len(t) > 1) if t in plain)
+    return sum(len(t) for t in words if t in plain)
 
 
 def _most_asked_first(items: list[str], *asked: list[str]) -> list[str]:
@@ -747,7 +754,7 @@ def _most_asked_first(items: list[str], *asked: list[str]) -> list[str]:
     first of `asked` that singles one out than any other item: "ลาออกจากราชการ ใช้ระเบียบ
     ก.พ. ฉบับไหน" leads with the resignation rule, not the salary rule the manual lists
     first. Otherwise, and for the rest, the manual's order."""
-    for words in asked:
+    for words in map(_plain_words, asked):
         weights = [_letters_asked(x, words) for x in items]
         best = max(weights, default=0)
         if best >= 3 and weights.count(best) == 1:

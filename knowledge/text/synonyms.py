@@ -97,7 +97,7 @@ def fix_typos(text: str, table: SynonymTable | None = None) -> str:
     return table.typo_re.sub(lambda m: table.typos[m.group(0)], text)
 
 
-_THAI_LETTER_RE = re.compile(r"[\u0e01-\u0e4e]")
+_THAI_RE = re.compile(r"[\u0e01-\u0e4e]")
 
 
 def _word_spans(text: str) -> list[tuple[int, int]] | None:
@@ -128,7 +128,7 @@ def _found(rx: re.Pattern, text: str):
     pos = 0
     while (m := rx.search(text, pos)) is not None:
         a, z = m.span()
-        if a and _THAI_LETTER_RE.match(text[a - 1]) and _THAI_LETTER_RE.match(text[a]):
+        if a and _THAI_RE.match(text[a - 1]) and _THAI_RE.match(text[a]):
             if spans is False:  # the whole text, as the index then segments it (its pieces are memoised)
                 spans = _word_spans(text)
             if spans and _is_piece(spans, a, a + len(m.group(0).rstrip("."))):  # "กต." ends at กต
@@ -175,9 +175,6 @@ def related_pairs(text: str, table: SynonymTable | None = None) -> list[tuple[st
     if table.rel_re is None:
         return []
     return [(m.group(0), term) for m in _found(table.rel_re, text) for term in table.related[m.group(0)]]
-
-
-_THAI_RE = re.compile(r"[\u0e01-\u0e4e]")
 
 
 def abbreviation_words(table: SynonymTable | None = None) -> set[str]:

@@ -456,10 +456,10 @@ def terms(text: str, *, parts: bool = False, keep_stopwords: bool = False) -> li
         if info is None:
             info = _token_terms(tok)
         term, toneless, its_parts = info
+        if toneless and _toneless_seen is not None:
+            _toneless_seen.add(term)  # stopwords too: "แลว" typed for แล้ว is then one word, dropped
         if not term or (not keep_stopwords and term in STOPWORDS):
             continue
-        if toneless and _toneless_seen is not None:
-            _toneless_seen.add(term)
         out.append(term)
         if parts and its_parts:
             out.extend(its_parts)

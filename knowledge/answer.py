@@ -664,6 +664,14 @@ _ASKS_NUMBER = re.compile(r"กี่|เท่าไ|เท่าใด|ร้�
 _VALUE_WORDS = [strip_tones(w) for w in ("ค่าเป้าหมาย", "เป้าหมาย", "งบประมาณ", "น้ำหนัก", "ร้อยละ", "จำนวน")]
 
 
+def _phrase_start(text: str, at: int, space_before: int | None = None) -> int:
+    """Where the phrase holding text[at] begins: after the last space (before
+    `space_before`, to keep the word before a number), line break, colon or opening
+    bracket ("(8,500 ครั้ง)" gives "8,500 ครั้ง")."""
+    space = text.rfind(" ", 0, at if space_before is None else space_before)
+    return max(space, text.rfind("\n", 0, at), text.rfind(":", 0, at), text.rfind("(", 0, at)) + 1
+
+
 def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
     """The phrase giving the count a "กี่ครั้ง / กี่เมือง" question asks for: the number
     followed by the very unit asked, with the words just before it ("ค่าเป้าหมาย 10 ครั้ง")."""
@@ -677,15 +685,13 @@ def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
             loose = "".join(re.escape(c) + "[\u0e48-\u0e4b]?" for c in word)
             hit = re.search(loose + r"[^\n:;()]{0,12}?(?<![\d,.])(?!25\d\d)\d[\d,.]*(?:[ \t]*(?:ครั้ง|คน|เมือง|โครงการ|กิจกรรม|ล้านบาท|บาท|วัน|เดือน|แห่ง|ฉบับ|เรื่อง|ประเทศ|%|ระดับ))?(?![\d,.]|[ \t]*(?:" + _MONTH + "))", text)
             if hit:
-                start = max(text.rfind(" ", 0, hit.start()), text.rfind("\n", 0, hit.start()), text.rfind(":", 0, hit.start())) + 1
-                phrase = text[start:hit.end()].strip()
+                phrase = text[_phrase_start(text, hit.start()):hit.end()].strip()
                 return phrase if len(phrase) <= 90 else None
         return None
     unit = m.group(1)
     best, best_score = None, -1
     for hit in re.finditer(r"(\d[\d,]*(?:\.\d+)?)(?!\.)[ \t]*" + re.escape(unit), text):
-        start = max(text.rfind(" ", 0, max(hit.start() - 1, 0)), text.rfind("\n", 0, hit.start()),
-                    text.rfind(":", 0, hit.start())) + 1
+        start = _phrase_start(text, hit.start(), max(hit.start() - 1, 0))
         window = text[max(0, hit.start() - 60):hit.start()]
         score = sum(len(t) for t in q_terms if len(t) > 1 and t in window)
         if score > best_score:

@@ -61,6 +61,8 @@ def _text_ranges_001(entry: dict, ranges: list[list[int]]) -> list[list[int]]:
     # projects: the budget-summary row and the measure-table row (not the shared KPI row or the Gantt)
     if entry["code"].startswith(("PRJ", "ACT")):
         return ranges[:2]
+    if re.fullmatch(r"K\d+", entry["code"]):
+        return ranges[:1]  # the definition row; the list line is a passage of its own (_kpi_list_line)
     return ranges
 
 
@@ -68,8 +70,23 @@ def parse_001() -> dict[str, Section]:
     from knowledge.parsing.text import read_lines
     from knowledge.catalogue import DOCUMENTS
 
-    sections = build_overlay("001", toc_ranges=[(13, 20)], primary=_summary_first, text_ranges=_text_ranges_001)
+    sections = build_overlay(
+        "001", toc_ranges=[(13, 20)], primary=_summary_first, text_ranges=_text_ranges_001, extra=_kpi_list_line
+    )
     return _fix_gantt(sections, read_lines(DOCUMENTS["001"].source))
+
+
+def _kpi_list_line(tb, code: str, item: Section) -> None:
+    """A KPI stated twice: in the plan's list of KPIs, name and target on one line ("- ๗)
+    … (๘,๕๐๐ ครั้ง)"), and in its definition row. The item cites the row; the list line is
+    a passage of its own too, the short answer to "what is the target"."""
+    if not re.fullmatch(r"K\d+", code) or len(item.spans) < 2:
+        return
+    sp = item.spans[1]
+    if sp.first != sp.last or not tb.lines[sp.first - 1].lstrip().startswith("-"):
+        return
+    text = tb.text_of(sp.first, sp.last)
+    tb.add(f"{item.id}/target", "kpi", f"{item.title} – ค่าเป้าหมาย", text, [sp], item.id, key=item.key)
 
 
 def parse_004() -> dict[str, Section]:

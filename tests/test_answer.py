@@ -217,7 +217,8 @@ def test_every_answer_is_short_and_polite(engine):
     questions = [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][::8]
     for q in questions:
         ans = engine.answer(q)
-        assert len(ans.body) <= 600, q
+        # one phone screen; a numbered list asked for whole ("มีอะไรบ้าง") up to 2,000
+        assert len(ans.body) <= (2000 if re.search(r"\n\d+[.)] ", ans.body) else 600), q
         assert "(ต่อ)" not in ans.body and "\t" not in ans.body, q
         if ans.kind == "answer":
             assert ans.citation and "บรรทัด" in ans.citation, q

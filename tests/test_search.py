@@ -413,3 +413,29 @@ def test_an_intent_word_inside_another_word_is_not_asked(question, not_asked):
 def test_the_plan_vision_is_found_when_asked_how_it_reads(engine):
     hit = engine.search("วิสัยทัศน์กองการต่างประเทศ ปี 60 ว่ายังไงบ้าง").hits[0]
     assert hit.doc == "001" and hit.lines == (26, 26)
+
+
+def test_a_kpi_target_is_answered_from_the_plan_s_list_of_kpis(engine):
+    """The 2560 plan states each KPI twice: name and target on one line of its list
+    (L74-87), and a definition row. "What is the target" gets the list line; "what does it
+    mean" the definition row."""
+    ans = engine.answer("เป้ายอดเข้าชมเว็บไซต์กองการต่างประเทศปี๖๐ กี่ครั้ง")
+    hit = engine.search("เป้ายอดเข้าชมเว็บไซต์กองการต่างประเทศปี๖๐ กี่ครั้ง").hits[0]
+    assert hit.doc == "001" and hit.lines == (80, 80)
+    assert ans.body.startswith("คู่มือระบุไว้ว่า 8,500 ครั้ง")  # not "(8,500 ครั้ง"
+    assert engine.search("การเข้าเยี่ยมชมคารวะ หมายถึงอะไร").hits[0].lines == (368, 368)
+
+
+def test_a_question_naming_a_passage_s_title_finds_it(engine):
+    # "ตัวชี้วัดหลัก" is the 2560 plan's "ผลการดำเนินการหลัก", a long list that shares no
+    # other word with the question
+    res = engine.search("ตัวชี้วัดหลักของแผนปฏิบัติการปี 2560 มีอะไรบ้าง")
+    assert res.confident and res.hits[0].doc == "001" and res.hits[0].lines == (74, 87)
+
+
+def test_a_stopword_typed_without_tone_marks_is_still_one_word(engine):
+    # "เหนชอบแลว" (เห็นชอบแล้ว without tone marks): แลว is แล้ว, not แล + ว weighing as words
+    from knowledge.search import analyse
+
+    q = analyse(engine.index, "หลังมหาดไทยเหนชอบแลว ตองเสนอกระทรวงการตางประเทศอีกกีวัน")
+    assert "แล" not in q.weighted and "ว" not in q.weighted and "เหนชอบ" in q.weighted

@@ -616,7 +616,9 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
     return Scored(u, int(i), s, b, cov, fuzzy_hits > 0 and fuzzy_hits >= covered, wcov, missing_rare, shaped, other_year)
 
 
-DOC_BOOST = 1.15
+# a passage of a document the question names, or of the unit it names ("สพส." -> 002). Swept:
+# from 1.25 to 1.5 the same answers (fresh +1, own MRR up), none lost; 1.15 before.
+DOC_BOOST = 1.3
 UNIT_BOOST = 1.2  # "กี่ชั่วโมง" and the passage gives a number of hours
 QUERY_SPACES = True  # a space typed between Thai words is a word boundary (the manuals' are PDF artefacts)
 NUMBER_BOOST = 0.2  # a number of the question (500000, 30, 5.2) found in the passage

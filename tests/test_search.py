@@ -439,3 +439,9 @@ def test_a_stopword_typed_without_tone_marks_is_still_one_word(engine):
 
     q = analyse(engine.index, "หลังมหาดไทยเหนชอบแลว ตองเสนอกระทรวงการตางประเทศอีกกีวัน")
     assert "แล" not in q.weighted and "ว" not in q.weighted and "เหนชอบ" in q.weighted
+
+
+def test_a_unit_named_in_the_question_prefers_its_own_manual(engine):
+    # 000 and 002 both cite the BMA vehicle by-law; "สพส." asks for 002's step, not 000's framework
+    hit = engine.search("รถราชการ สพส. อ้างข้อบัญญัติ กทม. เรื่องรถราชการปีไหน แก้ไขฉบับที่เท่าไร").hits[0]
+    assert hit.doc == "002"

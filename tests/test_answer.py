@@ -295,7 +295,7 @@ def test_duties_read_as_the_post_s_duties_one_per_line(engine):
 def test_target_question_leads_with_the_target(engine):
     ans = engine.answer("ร้อยละความสำเร็จเจ้าภาพประชุมนานาชาติ ค่าเป้าหมายเท่าไหร่")
     if ans.kind == "answer" and "ค่าเป้าหมาย" in ans.body:
-        assert re.search(r"ค่าเป้าหมาย\s*(?:ร้อยละ\s*)?\d+", ans.body.splitlines()[0])
+        assert re.search(r"ค่าเป้าหมาย\s*(?:คือ\s*)?(?:ร้อยละ\s*)?\d+", ans.body.splitlines()[0])
         assert ans.body.splitlines()[0].endswith("ค่ะ")
 
 
@@ -509,3 +509,10 @@ def test_a_whole_list_still_fits_line(engine):
     reply = answer_reply(engine.answer("ตัวชี้วัดผลหลัก KR ปี 68 มีอะไรบ้าง"))
     assert problems([reply]) == []
     assert "18. " in str(reply)
+
+
+def test_a_number_in_brackets_is_quoted_without_them():
+    from knowledge.answer import _number_phrase
+
+    text = "- 9) จำนวนครั้งของการจัดทำคำกล่าวภาษาอังกฤษ (12 ครั้ง)"
+    assert _number_phrase(text, ["คำกล่าว"], "ทำคำกล่าวกี่ครั้ง") == "12 ครั้ง"

@@ -76,6 +76,9 @@ def parse_001() -> dict[str, Section]:
     return _fix_gantt(sections, read_lines(DOCUMENTS["001"].source))
 
 
+_KPI_LINE_RE = re.compile(r"^-?\s*\d+\)\s*(.+?)\s*\(([^()]+)\)\s*$")  # "- 7) <name> (8,500 ครั้ง)"
+
+
 def _kpi_list_line(tb, code: str, item: Section) -> None:
     """A KPI stated twice: in the plan's list of KPIs, name and target on one line ("- ๗)
     … (๘,๕๐๐ ครั้ง)"), and in its definition row. The item cites the row; the list line is
@@ -86,6 +89,9 @@ def _kpi_list_line(tb, code: str, item: Section) -> None:
     if sp.first != sp.last or not tb.lines[sp.first - 1].lstrip().startswith("-"):
         return
     text = tb.text_of(sp.first, sp.last)
+    m = _KPI_LINE_RE.match(text)
+    if m:  # read like the plan's other KPI rows, so the answer says what the number is
+        text = f"{m.group(1)}\nค่าเป้าหมาย: {m.group(2)}"
     tb.add(f"{item.id}/target", "kpi", f"{item.title} – ค่าเป้าหมาย", text, [sp], item.id, key=item.key)
 
 

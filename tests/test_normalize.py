@@ -192,3 +192,17 @@ def test_a_variant_after_a_word_is_still_found():
     # "กต." (the foreign ministry) is no part of "สกต." (the office itself)
     assert not related_pairs(normalize("งานของ สกต. มีอะไรบ้าง"))
     assert related_pairs(normalize("แจ้ง กต. ภายในกี่วัน")) == [("กต.", "กระทรวงการต่างประเทศ")]
+
+
+@pytest.mark.parametrize("manual, reads", [
+    ("กันเงิน หล่อมปี", "เหลื่อมปี"),  # 000's step cells, six times
+    ("จพง. ชุรการ", "ธุรการ"),  # 002, with a space after the dot
+    ("ข้อบัญญัติ กรุงเทพมหานครเรื่องรตราชาการ", "รถราชการ"),
+    ("การเชิญชวน/ เจริญต่อรอง", "เจรจาต่อรอง"),
+    ("ทารือในรายละเอียด", "หารือ"),
+])
+def test_the_manuals_misreadings_read_as_meant(manual, reads):
+    from knowledge.text.normalize import normalize
+    from knowledge.text.synonyms import fix_typos
+
+    assert reads in fix_typos(normalize(manual)).replace(" ", "")

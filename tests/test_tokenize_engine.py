@@ -128,3 +128,11 @@ def test_question_words_typed_by_officers_carry_no_weight():
     assert T.terms("ใช้เวลานานแค่ไหน") == ["ใชเวลา", "นาน"]
     assert T.terms("e-glossary ใช่ไหม") == ["e-glossary"]
     assert T.terms(fix_typos(normalize("ใช้เวลาเทาไหร"))) == ["ใชเวลา"]
+
+
+def test_a_foreign_place_name_stays_one_word():
+    from knowledge.text.normalize import normalize
+    from knowledge.text.tokenize import word_tokens
+
+    assert "ไอจิ" in word_tokens(normalize("แลกเปลี่ยนเยาวชนกับจังหวัดไอจิ"))
+    assert "โยโกฮาม่า" in word_tokens(normalize("ประชุมที่โยโกฮาม่า"))

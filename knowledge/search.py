@@ -151,8 +151,8 @@ FUZZY_CUTOFF = 75.0
 
 def prepare(index: Index) -> None:
     """Make the per-index tables the search fills on first use (vocabulary by length, the
-    compounds, the duties passages, the titles): at start, so the first questions do not wait for them
-    (11 ms for the compounds on this session's machine)."""
+    compounds, the duties passages, the titles by their first letters): at start, so the
+    first questions do not wait for them (11 ms for the compounds on this session's machine)."""
     _vocab_near(index, 4)
     _compound_map(index)
     _duties_rows_named(index, "")

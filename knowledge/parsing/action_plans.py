@@ -2,7 +2,8 @@
 
 Generic blocks plus the catalogue overlay (see overlay.py). 001's Gantt rows (arrows in
 month columns) are rewritten into readable schedules ("ช่วงเวลา: ธ.ค. ๒๕๕๙ – ม.ค. ๒๕๖๐"),
-and the year/month header rows of every Gantt are dropped.
+and the year/month header rows of every Gantt are dropped. Each 2560 KPI's line in the
+plan's list of KPIs (name and target) is a passage of its own beside its definition row.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from knowledge.model import Section
 from knowledge.parsing.overlay import build_overlay
 from knowledge.parsing.text import clean_inline
+from knowledge.parsing.tree import TreeBuilder
 
 MONTHS_2560 = [
     "ต.ค. ๒๕๕๙", "พ.ย. ๒๕๕๙", "ธ.ค. ๒๕๕๙", "ม.ค. ๒๕๖๐", "ก.พ. ๒๕๖๐", "มี.ค. ๒๕๖๐",
@@ -79,7 +81,7 @@ def parse_001() -> dict[str, Section]:
 _KPI_LINE_RE = re.compile(r"^-?\s*\d+\)\s*(.+?)\s*\(([^()]+)\)\s*$")  # "- 7) <name> (8,500 ครั้ง)"
 
 
-def _kpi_list_line(tb, code: str, item: Section) -> None:
+def _kpi_list_line(tb: TreeBuilder, code: str, item: Section) -> None:
     """A KPI stated twice: in the plan's list of KPIs, name and target on one line ("- ๗)
     … (๘,๕๐๐ ครั้ง)"), and in its definition row. The item cites the row; the list line is
     a passage of its own too, the short answer to "what is the target"."""

@@ -170,18 +170,20 @@ def section_reply(engine: Any, section: Any) -> Reply:
 # Officers ask the same few questions again and again; the manuals do not change
 # while the process runs, so an answer is kept per (engine, question text).
 ANSWER_CACHE_SIZE = 1024
-_answers: OrderedDict[tuple[int, str], tuple[Any, Reply]] = OrderedDict()
+_answers: OrderedDict[tuple[int, str | None, str], tuple[Any, Reply]] = OrderedDict()
 _answers_lock = threading.Lock()
 
 
-def cached_answer(engine: Any, text: str) -> Reply:
-    key = (id(engine), " ".join(text.split()))
+def cached_answer(engine: Any, text: str, unit: str | None = None) -> Reply:
+    """The reply to a question, asked by an officer of `unit` (whose own manuals answer
+    first when the question names no unit)."""
+    key = (id(engine), unit, " ".join(text.split()))
     with _answers_lock:
         hit = _answers.get(key)
         if hit is not None and hit[0] is engine:  # ids are reused: check it is this engine
             _answers.move_to_end(key)
             return hit[1]
-    answer = engine.answer(text)
+    answer = engine.answer(text, unit)
     log.info("answered kind=%s in %.1f ms", answer.kind, answer.took_ms)  # no question text: it may be personal
     reply = answer_reply(answer)
     if answer.kind != "smalltalk":  # small talk may vary its wording
@@ -244,7 +246,8 @@ def ask(ev: Incoming, ctx: Context) -> list[Reply]:
         from handlers.help import help_reply
 
         return [help_reply(ctx)]
-    return [cached_answer(ctx.knowledge, text)]
+    officer = ctx.officer(ev)
+    return [cached_answer(ctx.knowledge, text, officer.unit if officer else None)]
 
 
 @router.on(lambda ev, ctx: not is_text(ev, ctx))

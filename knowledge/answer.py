@@ -864,7 +864,7 @@ def _topic_like(title: str) -> bool:
     return title not in _NOT_TOPICS and len(_LETTERS.findall(title)) >= 3
 
 
-def build_answer(engine, query: str) -> Answer:
+def build_answer(engine, query: str, unit: str | None = None) -> Answer:
     from knowledge.engine import is_confident
 
     t0 = time.perf_counter()
@@ -875,7 +875,7 @@ def build_answer(engine, query: str) -> Answer:
     kind = smalltalk_kind(query)
     if kind:
         return _smalltalk(query, kind, t0)
-    q = analyse(engine.index, query)
+    q = analyse(engine.index, query, unit)
     wide = score(engine.index, q, top=30)  # one pass: its first 8 are exactly score(top=8)
     ranked = wide[:8]
     if not ranked:

@@ -218,15 +218,17 @@ class Engine:
         return "\n".join(format_steps(steps))
 
     # --- search ---
-    def _rank(self, query: str, top: int):
-        q = analyse(self.index, query)
+    def _rank(self, query: str, top: int, unit: str | None = None):
+        q = analyse(self.index, query, unit)
         return q, score(self.index, q, top=top)
 
-    def search(self, query: str, top: int = 5) -> SearchResult:
+    def search(self, query: str, top: int = 5, unit: str | None = None) -> SearchResult:
+        """The passages answering `query`, best first. `unit`: the asker's unit, whose
+        documents answer first when the question names none."""
         t0 = time.perf_counter()
         if smalltalk_kind(query):
             return SearchResult(query, (time.perf_counter() - t0) * 1000, False, [])
-        _, ranked = self._rank(query, max(top, 1))
+        _, ranked = self._rank(query, max(top, 1), unit)
         hits = [self._hit(s) for s in ranked[:top]]
         return SearchResult(query, (time.perf_counter() - t0) * 1000, is_confident(ranked), hits)
 
@@ -248,10 +250,10 @@ class Engine:
             return None
         return self._by_key[max(totals, key=totals.get)]
 
-    def answer(self, query: str):
+    def answer(self, query: str, unit: str | None = None):
         from knowledge.answer import build_answer
 
-        return build_answer(self, query)
+        return build_answer(self, query, unit)
 
 
 def _build_in_child(path: Path) -> bool:

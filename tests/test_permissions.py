@@ -100,3 +100,16 @@ def test_officers_cli_invite_and_list(app, officers, monkeypatch, capsys):
         assert invite.unit == "กลุ่มงานพิธีการ" and invite.role == "finance"
     assert officers_main(["list"]) == 0
     assert "สำนักพัฒนาสังคม" in capsys.readouterr().out
+
+
+def test_the_asker_s_own_unit_s_manual_answers_a_question_both_manuals_answer(app, officers, say):
+    """000 (สกต.) and 002 (สพส.) both describe the salary-step procedure, with 5 and 6 days
+    for its first step. Each officer is answered from the own unit's manual."""
+    question = "เลื่อนขั้นเงินเดือน ตรวจคุณสมบัติคนที่มีผลงานใช้กี่วัน"
+    ours = say(question, user=OFFICER_ID)[0]
+    theirs = say(question, user=OTHER_UNIT_ID)[0]
+    assert "5 วัน" in ours.text and "สกต." in ours.text
+    assert "6 วัน" in theirs.text and "กองนโยบายและแผนงาน" in theirs.text
+    # a unit the question names still comes first, whoever asks
+    named = say("เลื่อนขั้นเงินเดือน สพส. ตรวจคุณสมบัติคนที่มีผลงานใช้กี่วัน", user=OFFICER_ID)[0]
+    assert "6 วัน" in named.text

@@ -445,3 +445,11 @@ def test_a_unit_named_in_the_question_prefers_its_own_manual(engine):
     # 000 and 002 both cite the BMA vehicle by-law; "สพส." asks for 002's step, not 000's framework
     hit = engine.search("รถราชการ สพส. อ้างข้อบัญญัติ กทม. เรื่องรถราชการปีไหน แก้ไขฉบับที่เท่าไร").hits[0]
     assert hit.doc == "002"
+
+
+def test_a_unit_is_read_to_its_documents_however_written(engine):
+    from knowledge.search import unit_docs
+
+    assert unit_docs(engine.index, "สำนักงานการต่างประเทศ") == {"000", "003", "004"}
+    assert unit_docs(engine.index, "สพส.") == unit_docs(engine.index, "สำนักพัฒนาสังคม") == {"002"}
+    assert unit_docs(engine.index, "สำนักการแพทย์") == frozenset()  # issued none of the manuals

@@ -52,7 +52,7 @@ class FakeEngine:
             for i in range(1, n + 1)
         ]
 
-    def answer(self, q: str) -> Answer:
+    def answer(self, q: str, unit: str | None = None) -> Answer:
         self.questions.append(q)
         if "ไม่รู้" in q:
             return Answer(query=q, kind="unsure", body="ขออภัยค่ะ ยังไม่แน่ใจว่าคู่มือมีคำตอบเรื่องนี้ หัวข้อที่ใกล้เคียงที่สุดคือ …",

@@ -374,15 +374,20 @@ def _accumulate(n: int, table, weights: dict[str, float]) -> np.ndarray:
     return np.bincount(idx, weights=w, minlength=n)
 
 
-def doc_mentions(index: Index, q: Query) -> set[str]:
+def doc_mentions(index: Index, q: Query) -> frozenset[str]:
     """Documents whose issuing unit the question names (after synonym expansion); of those,
     the ones of the kind it names, if any ("คู่มือ", "แผนปฏิบัติการ")."""
-    units = index.extra.get("doc_units", {})
     text = q.expanded.replace(" ", "")
-    named = {d for d, names in units.items() if any(n in text for n in names)}
+    named = _docs_named(index, text)
     # "คู่มือปฏิบัติงาน สกต.": of the unit's documents, the one of the kind named
     of_kind = {d for d, doc in DOCUMENTS.items() if any(w in text for w in KIND_WORDS.get(doc.kind, ()))}
     return (named & of_kind) or named
+
+
+def _docs_named(index: Index, text: str) -> frozenset:
+    """Documents whose issuing unit `text` (expanded, spaces removed) names."""
+    units = index.extra.get("doc_units", {})
+    return frozenset(d for d, names in units.items() if any(n in text for n in names))
 
 
 def unit_docs(index: Index, unit: str) -> frozenset:
@@ -391,9 +396,7 @@ def unit_docs(index: Index, unit: str) -> frozenset:
     known = index.extra.setdefault("_unit_docs", {})
     found = known.get(unit)
     if found is None:
-        name = analyse(index, unit).expanded.replace(" ", "")
-        units = index.extra.get("doc_units", {})
-        found = known[unit] = frozenset(d for d, names in units.items() if any(n in name for n in names))
+        found = known[unit] = _docs_named(index, analyse(index, unit).expanded.replace(" ", ""))
     return found
 
 
@@ -415,6 +418,7 @@ def _query_ctx(index: Index, q: Query) -> dict:
     for k, (t, w, parts) in enumerate(q.typed):
         focus = w * (1.0 + FOCUS_SLOPE * (k / (n_typed - 1) - 0.5)) if n_typed > 1 else w
         typed.append((frozenset({t, *q.alts.get(t, ())}), w, frozenset(parts), fz.get(t), focus))
+    docs = doc_mentions(index, q)
     return {
         "content": [(frozenset({t, *q.alts.get(t, ())}), fz.get(t)) for t in content],
         "title_terms": [t for t in seq if len(t) >= 2],
@@ -433,8 +437,8 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "shape": answer_shape(q.text),
         # numbers the question names (amounts, days, item numbers; not single digits)
         "numbers": [t for t in dict.fromkeys(seq) if t[:1].isdigit() and len(t) >= 2 and t in index.idf],
-        "docs": doc_mentions(index, q),
-        "home": q.home,
+        "docs": docs,
+        "home": frozenset() if docs else q.home,  # a unit the question names comes first
         "qnorm": strip_tones(q.expanded).replace(" ", ""),
         "boosts": [(INTENT_KINDS.get(i, {}), INTENT_FLAGS.get(i)) for i in q.intents],
         "definition": "definition" in q.intents,
@@ -600,7 +604,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
     if content:
         in_title = sum(1 for t in ctx["title_terms"] if t in u.norm_title)
         s += TITLE_WEIGHT * in_title / max(len(ctx["title_terms"]), 1)
-    if len(u.norm_title) >= 4 and u.norm_title in ctx["qnorm"]:
+    if _title_named(u, ctx["qnorm"]):
         s += TITLE_IN_QUERY
     for kinds, flag in ctx["boosts"]:
         boost = kinds.get(u.kind)
@@ -629,7 +633,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
         other_year = not any(str(y) in u.norm_text or str(y) in u.norm_title for y in q.years)
     if u.doc in ctx["docs"]:
         s *= DOC_BOOST
-    elif u.doc in ctx["home"] and not ctx["docs"]:
+    elif u.doc in ctx["home"]:
         s *= HOME_BOOST
     prior = KIND_PRIOR.get(u.kind)
     if prior:
@@ -747,7 +751,13 @@ def _titles_named(index: Index, qnorm: str) -> list[int]:
 def _duties_of_named(u: Unit, qnorm: str) -> bool:
     """A passage stating the duties of the post or unit its title names, which the question
     names too (abbreviated or in full: `qnorm` holds the expanded question)."""
-    return "duties" in u.flags and len(u.norm_title) >= 4 and u.norm_title in qnorm
+    return "duties" in u.flags and _title_named(u, qnorm)
+
+
+def _title_named(u: Unit, qnorm: str) -> bool:
+    """The question (`qnorm`: expanded, tone-stripped, no spaces) names the passage's whole
+    title, of four letters or more. `_titles_named` finds the long ones among all passages."""
+    return len(u.norm_title) >= 4 and u.norm_title in qnorm
 
 
 def _duties_rows_named(index: Index, qnorm: str) -> np.ndarray:

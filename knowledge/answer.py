@@ -11,7 +11,7 @@ from functools import lru_cache
 from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
 from knowledge.model import Section, Step
 from knowledge.parsing.blocks import LIST_ITEM_CHARS
-from knowledge.search import PROCEDURAL_INTENTS, analyse, asked_quantity, score, smalltalk_kind
+from knowledge.search import PROCEDURAL_INTENTS, analyse, asked_figure_re, asked_quantity, score, smalltalk_kind
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
 from knowledge.text.tokenize import terms
 
@@ -276,16 +276,33 @@ def _people(text: str) -> str:
     return " ".join(out)
 
 
-def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut only where a phrase ends (a space, ";", a line)."""
+def shorten(text: str, limit: int, keep: "re.Pattern | None" = None) -> str:
+    """At most `limit` characters, cut only where a phrase ends (a space, ";", a line).
+    `keep` (a tone-stripped pattern: the figure a question asks for, "120,000 บาท") found past
+    the cut: the text is cut before it instead, so the answer still states it."""
     text = text.strip()
     if len(text) <= limit:
         return text
+    if keep is not None:
+        end = _match_end(text, keep)
+        if end is not None and end > limit - 1:
+            start = max(0, end - limit + 80)
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < end - 20 else start
+            return "…" + shorten(text[start:], limit - 1)
     cut = text[: limit - 1]
     best = max(cut.rfind(sep) for sep in (" ", ";", "\n", ","))
     if best > limit * 0.5:
         cut = cut[:best]
     return cut.rstrip(" ;,·-–(/") + "…"
+
+
+def _match_end(text: str, rx: "re.Pattern") -> int | None:
+    """Where in `text` the first match of `rx` ends, or None. `rx` reads text as the index
+    does: tone marks and spaces dropped, Arabic digits."""
+    kept = [i for i, ch in enumerate(text) if strip_tones(ch) and not ch.isspace()]
+    m = rx.search(thai_digits_to_arabic("".join(text[i] for i in kept)))
+    return kept[m.end() - 1] + 1 if m else None
 
 
 def short_title(title: str, limit: int = 70) -> str:
@@ -487,7 +504,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         if step is not None and field_ == "responsible" and step.responsible and not _ASKS_DOER.search(
                 strip_tones(getattr(q, "raw", "") or "")):
             # "ใครอนุมัติ / ส่งถึงใคร": the one named in the step's text, not the officer doing the step
-            first = _polite(f"ตามคู่มือ ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 240)}")
+            first = _polite(f"ตามคู่มือ ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 240, asked_figure_re(q.text))}")
             approver = _approver_step([step], raw_q)
             if approver and approver[1] != step.text:  # the approver is named in another cell of the row
                 first = _polite(f"ตามคู่มือ ขั้นตอนที่ {step.no} ของ{short_title(title)} ({shorten(one_line(step.text), 90)}): "
@@ -579,6 +596,11 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         lead = _number_phrase(body, q_terms, raw)
         if lead:  # "เป้าหมายกี่ครั้ง": the number first, the passage after it
             return shorten(_polite(f"คู่มือระบุไว้ว่า {lead}") + "\n" + body, MAX_BODY), []
+    figure = asked_figure_re(q.text)
+    if figure is not None and not figure.search(strip_tones(body.split("\n")[0]).replace(" ", "")):
+        lead = _figure_clause(body, figure, q_terms)
+        if lead:  # "ลงวันที่เท่าไร", "กี่เปอร์เซ็นต์": the sentence stating it first
+            return shorten(_polite(f"คู่มือระบุไว้ว่า {shorten(lead, 220)}") + "\n" + body, MAX_BODY), []
     if "definition" in intents and len(body) <= MAX_BODY and re.search(r"[\u0e01-\u0e4e)]$", body):
         return _polite(body), []
     if "role" in intents and not _PERSON_TONELESS.search(strip_tones(body)):
@@ -670,6 +692,20 @@ def _phrase_start(text: str, at: int, space_before: int | None = None) -> int:
     bracket ("(8,500 ครั้ง)" gives "8,500 ครั้ง")."""
     space = text.rfind(" ", 0, at if space_before is None else space_before)
     return max(space, text.rfind("\n", 0, at), text.rfind(":", 0, at), text.rfind("(", 0, at)) + 1
+
+
+def _figure_clause(text: str, figure: re.Pattern, q_terms: list[str]) -> str | None:
+    """The clause of `text` stating the figure asked (`figure`: tone-stripped, no spaces, as
+    search.asked_figure_re gives it) that shares the most of the question's words."""
+    best, best_score = None, float("-inf")
+    for c in _clauses(text):
+        key = strip_tones(c).replace(" ", "")
+        if not figure.search(key):
+            continue
+        score = sum(len(t) for t in q_terms if len(t) > 1 and t in key) - min(len(c), 400) / 200
+        if score > best_score:
+            best, best_score = c, score
+    return best
 
 
 def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
@@ -890,7 +926,8 @@ def build_answer(engine, query: str, unit: str | None = None) -> Answer:
         suggestions += [s for s in found if s.title not in seen][:4 - len(suggestions)]
         near += 1
     top = ranked[0]
-    section = engine.section(top.unit.sid)
+    # a procedure whose framework alone states what is asked answers from its framework
+    section = engine.section(top.cite_section or top.unit.sid)
     from knowledge.search import detect_intents
 
     if q.content and all(detect_intents(t) or t in _ASKING_WORDS for t in q.content):
@@ -908,7 +945,7 @@ def build_answer(engine, query: str, unit: str | None = None) -> Answer:
                 what = f"{doc.short_title} บอกวิธีทำงาน ไม่มีข้อมูลเฉพาะของปี {asked} นะคะ"
         return Answer(query=query, kind="unsure", body=unsure_body(suggestions, what), suggestions=suggestions[:3], took_ms=ms())
     section = _step_asked(engine, section, query)
-    lines = top.unit.lines if section.id == top.unit.sid else (section.span.first, section.span.last)
+    lines = (top.cite or top.unit.lines) if section.id == top.unit.sid else (section.span.first, section.span.last)
     owner, steps = _owner_steps(engine, section)
     title = clean_title(owner.title if owner else section.title.split(" – ")[0])
     asked = asked_quantity(q.text)

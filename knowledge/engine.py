@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.index import REPO_ROOT, SOURCES_DIR, Index, build_index, load_any_corpus
+from knowledge.index import HIT_TEXT_CHARS, REPO_ROOT, SOURCES_DIR, Index, build_index, load_any_corpus
 from knowledge.model import Corpus, Section
 from knowledge.search import Scored, analyse, prepare, score, smalltalk_kind
 
@@ -233,10 +233,16 @@ class Engine:
         return SearchResult(query, (time.perf_counter() - t0) * 1000, is_confident(ranked), hits)
 
     def _hit(self, s: Scored) -> Hit:
-        section = self.corpus.sections[s.unit.sid]
+        matched = section = self.corpus.sections[s.unit.sid]
+        text = s.unit.display
+        if s.cite_section:  # cited by the part or passage stating the fact: show that one
+            from knowledge.answer import display_text
+
+            section = self.corpus.sections[s.cite_section]
+            text = display_text(section, HIT_TEXT_CHARS)
         return Hit(
-            section_id=section.id, title=section.title, text=s.unit.display, source=s.unit.source,
-            lines=s.unit.lines, score=round(s.score, 4), key=section.key, doc=section.doc,
+            section_id=section.id, title=section.title, text=text, source=s.unit.source,
+            lines=s.cite or s.unit.lines, score=round(s.score, 4), key=matched.key, doc=section.doc,
         )
 
     def find_procedure(self, query: str) -> Section | None:

@@ -7,6 +7,8 @@ fallback otherwise). Everything here is plain Python / numpy so it pickles quick
 
 from __future__ import annotations
 
+import bisect
+
 import math
 import re
 from collections import Counter
@@ -323,7 +325,73 @@ def build_index(corpus: Corpus) -> Index:
     index.extra["parent"] = {
         i: pos[corpus.sections[u.sid].parent] for i, u in enumerate(units) if corpus.sections[u.sid].parent in pos
     }
+    index.extra["spans"] = citable_spans(corpus, units)
     return index
+
+
+@dataclass(frozen=True)
+class CitableSpan:
+    """One line range of a passage cited from several places (a procedure: its step table,
+    framework, requirements; a plan's project: its summary row and its own section), with
+    what that range alone holds, so an answer can cite the range that states the fact."""
+
+    lines: tuple[int, int]  # to cite: the range, or the whole passage holding it
+    terms: frozenset  # of the range alone
+    norm_text: str  # tone-stripped, no spaces (see tone_key)
+    section_id: str | None  # the passage answering for the range: its own part, or the one holding it
+
+
+# a flowchart's lane labels or a procedure's one-line scope state no fact worth citing alone
+_UNCITED_PARTS = frozenset({"flowchart", "scope"})
+
+
+def _holder(rows: list[tuple[int, int, str]], first: int, last: int) -> str | None:
+    """The shortest passage of `rows` (sorted (first, last, id)) holding lines first..last."""
+    k = bisect.bisect_right(rows, (first, float("inf"), ""))
+    best = None
+    for a, b, sid in rows[max(0, k - HOLDER_LOOKBACK) : k]:
+        if a <= first and last <= b and (best is None or b - a < best[1] - best[0]):
+            best = (a, b, sid)
+    return best[2] if best else None
+
+
+HOLDER_LOOKBACK = 40  # passages starting before a range that may hold it
+
+
+def citable_spans(corpus: Corpus, units: list[Unit]) -> dict[int, list[CitableSpan]]:
+    """The ranges of every passage with more than one, its primary range first."""
+    files: dict[str, list[str]] = {}
+    out: dict[int, list[CitableSpan]] = {}
+    # the passages that are not cited from several ranges, by document and first line
+    plain: dict[str, list[tuple[int, int, str]]] = {}
+    for u in units:
+        if len(corpus.sections[u.sid].spans) == 1:
+            plain.setdefault(u.doc, []).append((u.lines[0], u.lines[1], u.sid))
+    for rows in plain.values():
+        rows.sort()
+    for i, u in enumerate(units):
+        section = corpus.sections[u.sid]
+        if len(section.spans) < 2:
+            continue
+        parts = {(c.span.first, c.span.last): c for c in corpus.children(section) if c.spans}
+        spans = []
+        for k, span in enumerate(section.spans):
+            child = parts.get((span.first, span.last))
+            if k and child is not None and child.kind in _UNCITED_PARTS:
+                continue
+            source = span.source or u.source
+            if source not in files:
+                files[source] = (REPO_ROOT / source).read_text(encoding="utf-8").splitlines()
+            text = clean_for_index("\n".join(files[source][span.first - 1 : span.last]))
+            # a range that is no part of its own is answered from the passage holding it
+            holder = (child.id if child is not None else _holder(plain.get(u.doc, []), span.first, span.last)) if k else None
+            lines = (span.first, span.last)
+            if holder is not None:
+                lines = (corpus.sections[holder].span.first, corpus.sections[holder].span.last)
+            spans.append(CitableSpan(lines, frozenset(terms(text, parts=True)), tone_key(text), holder))
+        if len(spans) > 1:
+            out[i] = spans
+    return out
 
 
 # --- a line-level fallback corpus (used until / unless knowledge.corpus exists) ---------

@@ -516,3 +516,55 @@ def test_a_number_in_brackets_is_quoted_without_them():
 
     text = "- 9) จำนวนครั้งของการจัดทำคำกล่าวภาษาอังกฤษ (12 ครั้ง)"
     assert _number_phrase(text, ["คำกล่าว"], "ทำคำกล่าวกี่ครั้ง") == "12 ครั้ง"
+
+
+@pytest.mark.parametrize("question", [
+    "ส่งบุคลากรไปประชุมต่างประเทศตามสมรรถนะหลัก ตัวชี้วัดตั้งไว้กี่ครั้ง",  # ส่งบุคลากร: ส่ง + บุคลากร, no งบ
+    "e-market วงเงินไม่เกิน ๕ ล้าน เสนอราคาได้กี่ครั้ง",  # the sum is context: a count is asked
+])
+def test_a_count_asked_is_not_answered_with_a_sum(engine, question):
+    ans = engine.answer(question)
+    assert not ans.body.startswith("งบประมาณ") and "บาทค่ะ" not in ans.body.split("\n")[0]
+
+
+def test_the_budget_word_is_read_as_a_word():
+    from knowledge.search import detect_intents
+
+    for q in ("ส่งบัญชีรายชื่อให้ สกจ. ใช้เวลากี่วัน", "ออกตั๋วเครื่องบินต้องทำหนังสือถึงใคร", "ต้องบอกใคร"):
+        assert "budget" not in detect_intents(q), q
+    for q in ("งบเท่าไร", "ทำคำของบประมาณใช้แบบฟอร์มอะไร", "ร่างคำขอตั้งงบประมาณ"):
+        assert "budget" in detect_intents(q), q
+
+
+def test_a_duration_cell_without_a_unit_is_said_in_days(engine):
+    """002's tables give "๓๐" alone in the ระยะเวลา column (or "(วัน)" in the header only)."""
+    body = engine.answer("ฝึกอบรม สำรวจความต้องการใช้เวลากี่วัน").body
+    assert "ใช้เวลา 30 วัน" in body and "ใช้เวลา 30 ค่ะ" not in body
+
+
+def test_a_long_step_is_cut_so_that_the_asked_sum_stays(engine):
+    """The approval limit comes at the end of a long step cell: the quote keeps it."""
+    body = engine.answer("ปลัด กทม. อนุมัติค่ารับรองแขกต่างประเทศได้ไม่เกินกี่บาท").body
+    assert "120,000 บาท" in body.split("\n")[0]
+
+
+def test_a_procedure_is_cited_where_it_states_the_asked_fact(engine):
+    """The circular's date is in the procedure's framework, not its step table: the answer
+    quotes it and cites the framework's lines."""
+    ans = engine.answer("ซื้อดอกไม้แสดงความยินดีสถานทูต อ้างหนังสือ ว 119 ของกรมบัญชีกลางลงวันที่เท่าไร")
+    assert ans.kind == "answer" and "ลงวันที่ 7 มี.ค. 2561" in ans.body.split("\n")[0]
+    assert ans.lines[0] <= 798 <= ans.lines[1] and ans.lines[1] < 3000
+    hit = engine.search("ซื้อดอกไม้แสดงความยินดีสถานทูต อ้างหนังสือ ว 119 ของกรมบัญชีกลางลงวันที่เท่าไร").hits[0]
+    assert hit.lines == ans.lines
+
+
+def test_a_project_is_cited_by_the_range_that_states_the_fact(engine):
+    """The LINE account's free-plan limit is in a later range of the activity's report."""
+    ans = engine.answer("LINE OA ฟรี ส่ง broadcast ได้เดือนละกี่ข้อความ")
+    assert "1,000 ข้อความ" in ans.body.split("\n")[0] and ans.lines[0] <= 347 <= ans.lines[1]
+
+
+def test_a_project_row_is_not_its_tables_total_row(engine):
+    hit = engine.search("งานแปลและตรวจร่างเอกสารภาษาอังกฤษ ใช้งบประมาณเท่าไร").hits[0]
+    assert hit.lines == (261, 261)
+    assert engine.answer("งานแปลและตรวจร่างเอกสารภาษาอังกฤษ ใช้งบประมาณเท่าไร").body.startswith("เรื่องนี้ไม่ใช้งบประมาณ")

@@ -185,18 +185,18 @@ def test_real_engine_examples(engine):
 
 
 def test_asked_unit_is_recognised():
-    from knowledge.search import _answer_unit_re
+    from knowledge.search import asked_figure_re
     from knowledge.text.normalize import normalize, strip_tones
 
     def passage(text):
         return strip_tones(normalize(text)).replace(" ", "")
 
-    hours = _answer_unit_re(normalize("ทดสอบระบบก่อนประชุมกี่ชม."))
+    hours = asked_figure_re(normalize("ทดสอบระบบก่อนประชุมกี่ชม."))
     assert hours.search(passage("ทดสอบระบบ ๒ ชั่วโมง")) and not hours.search(passage("ภายใน ๓ วัน"))
-    assert _answer_unit_re(normalize("ระเบียบสารบรรณ ปีไหนคะ")).search(passage("พ.ศ. ๒๕๒๖"))
-    assert _answer_unit_re(normalize("ขั้นตอนการยืมเงิน")) is None
+    assert asked_figure_re(normalize("ระเบียบสารบรรณ ปีไหนคะ")).search(passage("พ.ศ. ๒๕๒๖"))
+    assert asked_figure_re(normalize("ขั้นตอนการยืมเงิน")) is None
     # "ใช้เวลาเท่าไหร่" names no unit: any length of time answers it
-    how_long = _answer_unit_re(normalize("ตรวจทานจดหมาย ปกติใช้เวลาเท่าไหร่ครับ"))
+    how_long = asked_figure_re(normalize("ตรวจทานจดหมาย ปกติใช้เวลาเท่าไหร่ครับ"))
     assert how_long.search(passage("๓ วันทำการ")) and how_long.search(passage("๒ ชั่วโมง"))
     assert not how_long.search(passage("งบประมาณ ๕๐,๐๐๐ บาท"))
 

@@ -39,12 +39,20 @@ def _num(s: str) -> float:
     return float(s)
 
 
+# a cell holding only a number or a range ("๓๐", "๑-๒"): 002's tables state no unit there, or
+# only in the header ("ระยะเวลา (วัน)"), and mean days (notes/002.md)
+_BARE_RE = re.compile(r"\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?")
+
+
 def parse_duration(raw: str) -> Duration | None:
-    """Parse the ระยะเวลา cell; None when the cell is empty or only a dash."""
+    """Parse the ระยะเวลา cell; None when the cell is empty or only a dash. A bare number is
+    a number of days, and its text says so: an answer reads "30 วัน", not "30"."""
     text = clean_inline(raw)
     if not text or text in {"-", "–"}:
         return None
     ascii_text = thai_digits_to_arabic(text)
+    if _BARE_RE.fullmatch(ascii_text):
+        text, ascii_text = f"{text} วัน", f"{ascii_text} วัน"
     unit = None
     unit_pos = -1
     for word, name in _UNITS:

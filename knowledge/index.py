@@ -87,7 +87,7 @@ _DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโม
 # a length of time written in the passage's own words ("คืนภายใน ๓๐ วัน"), not only in a
 # step table's time column (how long the office takes to do the step)
 _STATED_TIME_RE = re.compile(TIME_SPAN)
-_ROLE_RE = re.compile(r"ผู้รับผิดชอบ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
+_ROLE_RE = re.compile(r"รับผิดชอบ|เจ้าภาพ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
 _FORMS_RE = re.compile(r"แบบฟอร์ม|แบบ\s*\S|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ")
 # a month (as the manuals write one: "ก.ย.", "กย.", "กันยายน"), a period or a quarter
 _SCHEDULE_RE = re.compile(month_pattern() + r"|ช่วงเวลา|ไตรมาส")

@@ -53,7 +53,7 @@ INTENT_KINDS = {
 }
 # passage facts that answer each intent
 DUTIES_BOOST = 1.3  # "ผอ. มีหน้าที่อะไร": a passage stating what a post is charged with
-INTENT_FLAGS = {"duration": ("duration", 1.1), "role": ("role", 1.05), "forms": ("forms", 1.05),
+INTENT_FLAGS = {"duration": ("duration", 1.1), "role": ("role", 1.1), "forms": ("forms", 1.05),
                 "definition": ("definition", 1.3), "duties": ("duties", DUTIES_BOOST), "budget": ("money", 1.25), "when": ("schedule", 1.2)}
 YEAR_BOOST = 1.25
 # A question asking how work is done holds for any year ("ปี 2569 เงินยืมคืนกี่วัน"); any

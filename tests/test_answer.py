@@ -568,3 +568,9 @@ def test_a_project_row_is_not_its_tables_total_row(engine):
     hit = engine.search("งานแปลและตรวจร่างเอกสารภาษาอังกฤษ ใช้งบประมาณเท่าไร").hits[0]
     assert hit.lines == (261, 261)
     assert engine.answer("งานแปลและตรวจร่างเอกสารภาษาอังกฤษ ใช้งบประมาณเท่าไร").body.startswith("เรื่องนี้ไม่ใช้งบประมาณ")
+
+
+def test_who_is_answered_by_the_passage_naming_the_unit_in_charge(engine):
+    """The plan's Gantt rows for the project name no one; its summary row names the unit."""
+    body = engine.answer("โครงการประชุม Metropolis ใครรับผิดชอบ").body
+    assert body.startswith("ส่วนราชการ ที่รับผิดชอบคือ กลุ่มงานต่างประเทศ 2")

@@ -576,8 +576,19 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
     if "\n" in body:  # a row's closing "16. <its own title>" repeats the card's title
         body = "\n".join(ln for ln in body.split("\n") if re.sub(r"^\d+[.)]\s*", "", ln).replace(" ", "") != own)
     raw = thai_digits_to_arabic(getattr(q, "raw", "") or "")
+    plan = plan_rows(engine, section) if "steps" in intents else []
+    if plan:  # "โครงการ … มีขั้นตอนอะไรบ้าง": every step of the plan's schedule, with its months
+        lines = [f"ขั้นตอนตามแผนของ{short_title(title)} มีทั้งหมด {len(plan)} ขั้นตอนค่ะ"]
+        for k, row in enumerate(plan):
+            m = _PLAN_ROW.search(tidy(row.text))
+            line = f"{shorten(m.group(1).strip(' :'), 80)} · {m.group(3).strip()}"
+            if sum(len(x) + 1 for x in lines) + len(line) > MAX_LIST_BODY - 40 and len(plan) - k > 1:
+                lines.append(f"…และอีก {len(plan) - k} ขั้นตอน")
+                break
+            lines.append(line)
+        return "\n".join(lines), []
     if "when" in intents:
-        m = re.search(r"^(.*?)\s*(?:\(([^()]*ร้อยละ[^()]*)\))?\s*ช่วงเวลา\s*\(เดือน\)\s*:\s*([^\n]+)", body, flags=re.M)
+        m = _PLAN_ROW.search(body)
         if m:  # an action-plan row: "ขั้นตอนงาน (ร้อยละ 20, สะสม ร้อยละ 100) ช่วงเวลา (เดือน): มิ.ย. 2560"
             what, share, months = m.group(1).strip(" :"), m.group(2), m.group(3).strip()
             first = _polite(f"ตามแผน \"{shorten(what, 120)}\" อยู่ในช่วง {months}") if what else _polite(f"ช่วงเวลาตามแผนคือ {months}")
@@ -608,6 +619,23 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
     if "forms" in intents and _NAMES_DOCUMENTS.search(raw_q) and not _FORM_TONELESS.search(strip_tones(body)):
         return shorten(MISSING_FORMS + "\n" + body, MAX_BODY), []
     return shorten(body, body_limit(body)), []
+
+
+# a step of an action plan's schedule (action_plans.gantt_text): "ขั้นตอนงาน (ร้อยละ 20, สะสม
+# ร้อยละ 100) ช่วงเวลา (เดือน): มิ.ย. 2560"
+_PLAN_ROW = re.compile(r"^(.*?)\s*(?:\(([^()]*ร้อยละ[^()]*)\))?\s*ช่วงเวลา\s*\(เดือน\)\s*:\s*([^\n]+)", re.M)
+
+
+def plan_rows(engine, section: Section) -> list[Section]:
+    """The schedule rows of the plan's project that `section` is, or is a row of, in order;
+    empty when it has none."""
+    owner = section if section.kind in {"project", "kpi"} else engine.corpus.sections.get(section.parent or "")
+    if owner is None or owner.kind not in {"project", "kpi"}:
+        return []
+    rows = [c for c in engine.corpus.children(owner) if c.kind == "table_row" and _PLAN_ROW.search(tidy(c.text))]
+    if section is not owner and section not in rows:
+        return []
+    return sorted(rows, key=lambda c: c.span.first)
 
 
 MISSING_ROLE = "ยังไม่พบชื่อผู้รับผิดชอบที่ระบุไว้ตรง ๆ ในคู่มือค่ะ ข้อความที่ใกล้ที่สุดคือ"
@@ -957,6 +985,10 @@ def build_answer(engine, query: str, unit: str | None = None) -> Answer:
                       body=unsure_body(suggestions, "ยังไม่พบตัวเลขงบประมาณของเรื่องนี้ในคู่มือที่แน่ใจได้นะคะ"))
     body, out_steps = _body_for(engine, section, owner, steps, q.intents, q)
     cite = citation(engine, section, lines)
+    plan = plan_rows(engine, section) if "steps" in q.intents else []
+    if plan:  # the answer lists the project's whole schedule: cite the project and all its rows
+        lines = (plan[0].span.first, plan[-1].span.last)
+        cite = citation(engine, engine.section(plan[0].parent), lines)
     picked = _picked_step(section, steps, q, body)
     if picked is not None:  # the answer quotes one row of the table: cite that row, not the whole table
         lines = (picked.span.first, picked.span.last)

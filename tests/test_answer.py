@@ -574,3 +574,14 @@ def test_who_is_answered_by_the_passage_naming_the_unit_in_charge(engine):
     """The plan's Gantt rows for the project name no one; its summary row names the unit."""
     body = engine.answer("โครงการประชุม Metropolis ใครรับผิดชอบ").body
     assert body.startswith("ส่วนราชการ ที่รับผิดชอบคือ กลุ่มงานต่างประเทศ 2")
+
+
+def test_a_plans_project_lists_its_schedule_as_steps(engine):
+    """The 2560 plan gives a project's steps only as schedule rows: "มีขั้นตอนอะไรบ้าง" lists
+    them all with their months, citing the rows, not one row."""
+    ans = engine.answer("โครงการประชุม Metropolis มีขั้นตอนอะไรบ้าง")
+    lines = ans.body.split("\n")
+    assert lines[0].startswith("ขั้นตอนตามแผนของโครงการเข้าร่วมประชุมที่จัดโดยองค์กร Metropolis มีทั้งหมด 7 ขั้นตอน")
+    assert lines[1] == "1. ประสานหน่วยงานที่เป็นเจ้าภาพจัดประชุม · ต.ค. 2559 – พ.ย. 2559"
+    assert lines[7].startswith("7. เข้าร่วมการประชุม") and ans.lines == (764, 770)
+    assert "– 7." not in ans.citation  # the project is cited, not its last row

@@ -359,17 +359,25 @@ def _steps_summary(title: str, steps: list[Step], limit: int = MAX_BODY) -> str:
     head = f"{short_title(title)} มีทั้งหมด {len(steps)} ขั้นตอนค่ะ" if len(steps) > 1 else f"{short_title(title)} มี 1 ขั้นตอนค่ะ"
     if not head.startswith("ขั้นตอน"):
         head = "ขั้นตอน" + head
-    lines = [head]
+    return fit_lines(head, [brief_step(s) for s in steps], limit - 60, SEE_ALL_STEPS)
+
+
+SEE_ALL_STEPS = " แตะ \"ดูขั้นตอนทั้งหมด\" เพื่อดูครบทุกขั้นตอนนะคะ"
+
+
+def fit_lines(head: str, lines: list[str], limit: int, see_all: str = "") -> str:
+    """`head` and as many of `lines` as fit in `limit` characters; the rest counted on a
+    last line ("…และอีก 3 ขั้นตอน", then `see_all`: where to read them)."""
+    out = [head]
     used = len(head)
-    for i, s in enumerate(steps):
-        line = brief_step(s)
-        rest = len(steps) - i
-        if used + len(line) + 1 > limit - 60 and rest > 1:
-            lines.append(f"…และอีก {rest} ขั้นตอน แตะ \"ดูขั้นตอนทั้งหมด\" เพื่อดูครบทุกขั้นตอนนะคะ")
+    for i, line in enumerate(lines):
+        rest = len(lines) - i
+        if used + len(line) + 1 > limit and rest > 1:
+            out.append(f"…และอีก {rest} ขั้นตอน{see_all}")
             break
-        lines.append(line)
+        out.append(line)
         used += len(line) + 1
-    return "\n".join(lines)
+    return "\n".join(out)
 
 
 # the step asked by its place: first, last, or by number
@@ -485,14 +493,10 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             return _polite(f"คู่มือกำหนดไว้ว่า {rule}") + (f"\n(เรื่อง{short_title(title)})" if title else ""), []
         timed = [s for s in steps if s.duration and s.duration.raw]
         if timed and not step:
-            lines = [f"ระยะเวลาแต่ละขั้นตอนของ{short_title(title)} มีดังนี้ค่ะ"]
-            for i, s in enumerate(timed):
-                line = f"• ขั้นตอนที่ {s.no}: {shorten(duration_text(s.duration.raw), 40)} ({shorten(one_line(s.text), 60)})"
-                if sum(len(x) + 1 for x in lines) + len(line) > MAX_BODY - 70 and len(timed) - i > 1:
-                    lines.append(f"…และอีก {len(timed) - i} ขั้นตอน แตะ \"ดูขั้นตอนทั้งหมด\" นะคะ")
-                    break
-                lines.append(line)
-            return "\n".join(lines), []
+            lines = [f"• ขั้นตอนที่ {s.no}: {shorten(duration_text(s.duration.raw), 40)} ({shorten(one_line(s.text), 60)})"
+                     for s in timed]
+            return fit_lines(f"ระยะเวลาแต่ละขั้นตอนของ{short_title(title)} มีดังนี้ค่ะ", lines, MAX_BODY - 70,
+                             SEE_ALL_STEPS), []
 
     # who / which documents: the step's own cell, else a rule sentence, else every step's cell
     for intent, field_, rx, first_fmt, list_head in (
@@ -578,15 +582,10 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
     raw = thai_digits_to_arabic(getattr(q, "raw", "") or "")
     plan = plan_rows(engine, section) if "steps" in intents else []
     if plan:  # "โครงการ … มีขั้นตอนอะไรบ้าง": every step of the plan's schedule, with its months
-        lines = [f"ขั้นตอนตามแผนของ{short_title(title)} มีทั้งหมด {len(plan)} ขั้นตอนค่ะ"]
-        for k, row in enumerate(plan):
-            m = _PLAN_ROW.search(tidy(row.text))
-            line = f"{shorten(m.group(1).strip(' :'), 80)} · {m.group(3).strip()}"
-            if sum(len(x) + 1 for x in lines) + len(line) > MAX_LIST_BODY - 40 and len(plan) - k > 1:
-                lines.append(f"…และอีก {len(plan) - k} ขั้นตอน")
-                break
-            lines.append(line)
-        return "\n".join(lines), []
+        rows = [_PLAN_ROW.search(tidy(row.text)) for row in plan]
+        lines = [f"{shorten(m.group(1).strip(' :'), 80)} · {m.group(3).strip()}" for m in rows]
+        return fit_lines(f"ขั้นตอนตามแผนของ{short_title(title)} มีทั้งหมด {len(plan)} ขั้นตอนค่ะ", lines,
+                         MAX_LIST_BODY - 40), []
     if "when" in intents:
         m = _PLAN_ROW.search(body)
         if m:  # an action-plan row: "ขั้นตอนงาน (ร้อยละ 20, สะสม ร้อยละ 100) ช่วงเวลา (เดือน): มิ.ย. 2560"

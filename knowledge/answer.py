@@ -798,11 +798,17 @@ def _pick_step(steps: list[Step], intents: set[str], q_terms: list[str]) -> Step
     if not fields or "steps" in intents:
         return None
     words = _plain_words(q_terms)
-    scored = sorted(((_letters_asked(s.text, words), s) for s in steps if all(getattr(s, f) for f in fields)),
+    scored = sorted(((_letters_asked(s.text, words), s) for s in steps if all(_states_field(s, f) for f in fields)),
                     key=lambda x: -x[0])
     if scored and scored[0][0] >= 3 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
     return None
+
+
+def _states_field(step: Step, field_: str) -> bool:
+    """The step gives the asked cell, or (documents) lists them in its own text: "เสนอเอกสาร
+    หลักฐาน … ได้แก่ ใบเสร็จรับเงิน …" with an empty form column."""
+    return bool(getattr(step, field_)) or (field_ == "forms" and bool(_FORM_TONELESS.search(strip_tones(step.text))))
 
 
 def _plain_words(q_terms: list[str]) -> list[str]:

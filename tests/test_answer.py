@@ -585,3 +585,10 @@ def test_a_plans_project_lists_its_schedule_as_steps(engine):
     assert lines[1] == "1. ประสานหน่วยงานที่เป็นเจ้าภาพจัดประชุม · ต.ค. 2559 – พ.ย. 2559"
     assert lines[7].startswith("7. เข้าร่วมการประชุม") and ans.lines == (764, 770)
     assert "– 7." not in ans.citation  # the project is cited, not its last row
+
+
+def test_documents_listed_in_a_steps_text_answer_which_documents(engine):
+    """The flower procedure's last step lists the receipts in its text (its form column is
+    empty): "ต้องส่งหลักฐานอะไร" quotes them, not the procedure's opening paragraph."""
+    body = engine.answer("มอบดอกไม้วันชาติสถานทูต ต้องส่งหลักฐานอะไรให้ฝ่ายบริหารงานทั่วไปบ้าง").body
+    assert "ใบเสร็จรับเงิน" in body.split("\n")[0]

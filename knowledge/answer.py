@@ -254,12 +254,16 @@ def duration_text(raw: str) -> str:
 # ประมาณ 1-2 ชั่วโมง"), or what the time depends on ("ตามกำหนดในสัญญา", "ขึ้นอยู่กับปริมาณของงาน")
 _WHEN_CELL = re.compile(r"^(?:ทุก|ทันที|ก่อน|หลัง)")
 _DEPENDS_CELL = re.compile(r"^(?:ตาม|ขึ้นอยู่กับ)")
+_BY_DAY_CELL = re.compile(r"^(?:ไม่เกิน|ภายใน)\s*(วันที่.*)")
 
 
 def time_phrase(raw: str, limit: int = 60) -> str:
     """A step's time cell as a phrase: "ใช้เวลา 3 วัน", "ทำทุกวันที่ 1 ของทุกเดือน",
     "ระยะเวลาตามกำหนดในสัญญา" (a schedule is not "ใช้เวลา ทุกวันที่ 1")."""
-    text = shorten(duration_text(raw), limit)
+    text = re.sub(r"(\d)(?=[\u0e01-\u0e4e])", r"\1 ", shorten(duration_text(raw), limit))  # "10ของ": a PDF gap lost
+    by_day = _BY_DAY_CELL.match(text)
+    if by_day:  # "ไม่เกิน วันที่ 10 ของเดือนถัดไป": a deadline, not a length of time
+        return "ภายใน" + by_day.group(1)
     if _WHEN_CELL.match(text):
         return "ทำ" + text
     if _DEPENDS_CELL.match(text):
@@ -554,7 +558,7 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             return first, []
 
     if step is not None:
-        first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 260)}")
+        first = _polite(f"ขั้นตอนที่ {step.no} ของ{short_title(title)}: {shorten(one_line(step.text), 260, asked_figure_re(q.text))}")
         extra = []
         if step.duration and step.duration.raw:
             extra.append(time_phrase(step.duration.raw))
@@ -682,7 +686,7 @@ def _duties_answer(body: str, post: str) -> str | None:
 # what a question asks for -> the row labels that hold it (matched tone-insensitively)
 _FIELD_ASKS = [
     (r"เปา|เปอ\S?รเซ\S?น|รอยละ|กีครัง|กีผลิตภัณฑ", r"เปาหมาย"),
-    (r"คะแนน", r"คะแนน"),
+    (r"คะแนน", r"^(?!ระดับ\s*\d).*คะแนน"),  # not a criteria column: "ระดับ 1 (60 คะแนน)"
     (r"นำหนัก", r"นำหนัก"),
     (r"ใคร|รับผิดชอบ|หนวยงานไหน|หนวยงานใด|ฝายไหน", r"รับผิดชอบ"),
     (r"งบ", r"งบประมาณ"),
@@ -702,6 +706,24 @@ def _field_answer(body: str, raw: str) -> tuple[str, str] | None:
             value = value.strip()
             if re.search(label_rx, strip_tones(label)) and value and re.search(r"[\w\u0e01-\u0e4e]", value):
                 return _polite(f"{label.strip()}คือ {shorten(value, 200)}"), ln.strip()
+    if _ASKS_NUMBER.search(raw):
+        # "ต้องได้กี่เปอร์เซ็นต์ถึงได้ระดับ 5": the column the question names ("ระดับ 5 (100 คะแนน)"),
+        # in the row whose value it names too ("กลุ่มหน่วยงาน A"), when the passage holds several
+        plain = asked.replace(" ", "").lower()
+        named, row, row_name = None, -1, ""
+        for k, ln in enumerate(lines):
+            label, _, value = ln.partition(":")
+            value = value.strip()
+            key = strip_tones(re.sub(r"\([^()]*\)", "", label)).replace(" ", "").lower()
+            if len(key) >= 5 and key in plain and re.search(r"\d", value) and named is None:
+                named = (k, label.strip(), value, ln.strip())
+            if value and strip_tones(value).replace(" ", "").lower() in plain and len(value) >= 3:
+                row, row_name = k, value
+            if named is not None and row >= 0 and named[0] < row:
+                named = None  # the column of an earlier row: look on in the named row
+        if named is not None:
+            of = f"{row_name} " if row >= 0 else ""
+            return _polite(f"{of}{named[1]} คือ {shorten(named[2], 200)}"), named[3]
     return None
 
 

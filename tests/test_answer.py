@@ -592,3 +592,18 @@ def test_documents_listed_in_a_steps_text_answer_which_documents(engine):
     empty): "ต้องส่งหลักฐานอะไร" quotes them, not the procedure's opening paragraph."""
     body = engine.answer("มอบดอกไม้วันชาติสถานทูต ต้องส่งหลักฐานอะไรให้ฝ่ายบริหารงานทั่วไปบ้าง").body
     assert "ใบเสร็จรับเงิน" in body.split("\n")[0]
+
+
+def test_a_deadline_day_is_said_as_a_deadline(engine):
+    """"ไม่เกิน วันที่ 10ของ เดือน ถัดไป" in the time column is when to send, not how long."""
+    first = engine.answer("รายงานการใช้รถส่วนกลางประจำเดือน ต้องส่งไม่เกินวันที่เท่าไหร่").body.split("\n")[0]
+    assert "ภายในวันที่ 10 ของ" in first and "ใช้เวลา" not in first
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("การเบิกจ่ายงบประมาณภาพรวม หน่วยงานกลุ่ม A ต้องได้กี่เปอร์เซ็นต์ถึงได้ระดับ 5", "ระดับ 5 (100 คะแนน) คือ 100"),
+    ("เกณฑ์เบิกจ่ายงบภาพรวม กลุ่มหน่วยงาน B ถ้าจะได้ระดับ 5 ต้องเบิกได้ร้อยละเท่าไร",
+     "กลุ่มหน่วยงาน B ระดับ 5 (100 คะแนน) คือ 85"),
+])
+def test_the_column_and_row_a_question_names_lead(engine, question, lead):
+    assert engine.answer(question).body.startswith(lead)

@@ -368,3 +368,13 @@ def test_a_numbered_list_broken_by_a_blank_line_is_one_passage(corpus):
     # definitions stay one passage each, numbered or not
     (definition,) = covering(corpus, FAO, 1319, {"paragraph"})
     assert definition.span.first == definition.span.last == 1319
+
+
+def test_a_tables_caption_titles_its_rows_when_it_has_no_header():
+    """002's org chart (L83-L106) has no header row: "โครงสร้างและกรอบอัตรากำลัง" above it
+    says its numbers are posts, so each row is titled by it."""
+    from knowledge.corpus import load_corpus
+
+    corpus = load_corpus()
+    row = next(s for s in corpus.sections.values() if s.doc == "002" and s.kind == "table_row" and s.span.first == 83)
+    assert row.title == "โครงสร้างและกรอบอัตรากำลัง – กองนโยบายและแผนงาน"

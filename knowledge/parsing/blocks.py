@@ -128,6 +128,9 @@ def parse_blocks(
     rows_by_title: dict[str, str] = {}
     paragraphs: list[str] = []
     soft_title: str | None = None
+    # a header-less table right after a short caption line ("โครงสร้างและกรอบอัตรากำลัง"):
+    # its rows are titled by the caption, which says what their numbers are
+    caption: str | None = None
     joined_heading = 0
 
     def parent() -> str:
@@ -185,6 +188,11 @@ def parse_blocks(
         if "\t" in line:
             cells = line.split("\t")
             para = None
+            if not prev_tab:
+                caption = None
+                soft = tb.sections[soft_title].text if soft_title else ""
+                if soft and "\n" not in soft:
+                    caption = soft
             soft_title = None
             if not any(c.strip() for c in cells):
                 continue
@@ -222,6 +230,8 @@ def parse_blocks(
                 continue
             if not title or _MONEY_RE.match(title):
                 title = (tb.sections[parent()].title if stack else "") or text.split("\n")[0][:80]
+            if caption and header is None and caption not in title:
+                title = f"{caption} – {title}"
             values = [c.strip() for c in cells if c.strip()]
             header_fragment = all(_YEAR_RE.match(v) for v in values)  # e.g. a "2567 | 2568" header row
             sec = tb.add(

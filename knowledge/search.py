@@ -446,7 +446,7 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "doc_years": index.extra.get("doc_years", {}),
         # documents whose passages hold only their own year's facts, for this question
         "year_bound": YEAR_BOUND_DOCS if PROCEDURAL_INTENTS & q.intents else ALL_DOCS,
-        "unit_re": asked_figure_re(q.text),
+        "figure": asked_figure_re(q.text),
         "shape": answer_shape(q.text),
         # numbers the question names (amounts, days, item numbers; not single digits)
         "numbers": [t for t in dict.fromkeys(seq) if t[:1].isdigit() and len(t) >= 2 and t in index.idf],
@@ -509,7 +509,9 @@ def asked_quantity(text: str) -> tuple[str, str] | None:
 
 @lru_cache(maxsize=1024)
 def asked_figure_re(text: str):
-    """The answer as a passage would write it, for the ranking boost: "30 วัน" for "กี่วัน"."""
+    """The asked figure as a passage would write it ("30 วัน" for "กี่วัน"), on tone-stripped
+    text without spaces: for the ranking boost, the range a passage is cited by, and the part
+    of a long cell an answer keeps."""
     asked = asked_quantity(text)
     if asked is None:
         return None
@@ -629,7 +631,7 @@ def _rescore(index: Index, q: Query, i: int, b: float, ctx: dict) -> Scored:
         s *= DEFINES_BOOST
     if ctx["duties"] and _duties_of_named(u, ctx["qnorm"]):
         s *= DEFINES_BOOST  # "ผอ.สกต. มีหน้าที่อะไร": the duties of the very post the question names
-    if ctx["unit_re"] is not None and _states(index, ctx["unit_re"], i):
+    if ctx["figure"] is not None and _states(index, ctx["figure"], i):
         s *= UNIT_BOOST
     shape = ctx["shape"]
     shaped = None if shape is None else (shape in u.flags if isinstance(shape, str) else _states(index, shape, i))
@@ -833,7 +835,7 @@ CITE_SHAPE_SLACK = 0.05  # a range stating the asked figure may hold a little le
 def _cite_ranges(index: Index, out: list[Scored], ctx: dict) -> None:
     """Choose the range each multi-range passage of `out` is cited by (Scored.cite)."""
     spans = index.extra.get("spans", {})
-    asked = ctx["unit_re"]
+    asked = ctx["figure"]
     total = ctx["typed_total"]
     if not total:
         return

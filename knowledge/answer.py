@@ -178,12 +178,15 @@ def _clauses(text: str) -> list[str]:
     return out
 
 
-def _best_clause(text: str, rx: re.Pattern, q_terms: list[str]) -> str | None:
+def _best_clause(text: str, rx: re.Pattern, q_terms: list[str], key=lambda c: c) -> str | None:
+    """The clause of `text` that `rx` finds in (read through `key`) sharing the most of the
+    question's words, shorter ones first on a tie."""
     best, best_score = None, 0.0
-    for i, c in enumerate(_clauses(text)):
-        if not rx.search(c):
+    for c in _clauses(text):
+        plain = key(c)
+        if not rx.search(plain):
             continue
-        plain = c.replace(" ", "")
+        plain = plain.replace(" ", "")
         overlap = sum(len(t) for t in q_terms if len(t) > 1 and t in plain)
         score = overlap + 3 - min(len(c), 400) / 200
         if score > best_score:
@@ -746,15 +749,7 @@ def _phrase_start(text: str, at: int, space_before: int | None = None) -> int:
 def _figure_clause(text: str, figure: re.Pattern, q_terms: list[str]) -> str | None:
     """The clause of `text` stating the figure asked (`figure`: tone-stripped, no spaces, as
     search.asked_figure_re gives it) that shares the most of the question's words."""
-    best, best_score = None, float("-inf")
-    for c in _clauses(text):
-        key = strip_tones(c).replace(" ", "")
-        if not figure.search(key):
-            continue
-        score = sum(len(t) for t in q_terms if len(t) > 1 and t in key) - min(len(c), 400) / 200
-        if score > best_score:
-            best, best_score = c, score
-    return best
+    return _best_clause(text, figure, q_terms, key=lambda c: strip_tones(c).replace(" ", ""))
 
 
 def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:

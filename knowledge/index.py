@@ -8,7 +8,6 @@ fallback otherwise). Everything here is plain Python / numpy so it pickles quick
 from __future__ import annotations
 
 import bisect
-
 import math
 import re
 from collections import Counter
@@ -21,6 +20,7 @@ import numpy as np
 from knowledge.catalogue import YEAR_BOUND_KINDS
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.parsing.duration import TIME_SPAN
+from knowledge.parsing.text import read_lines
 from knowledge.text.normalize import month_pattern, normalize
 from knowledge.text.synonyms import expand_synonyms, fix_typos
 from knowledge.text.tokenize import terms, tone_key
@@ -345,6 +345,9 @@ class CitableSpan:
 _UNCITED_PARTS = frozenset({"flowchart", "scope"})
 
 
+HOLDER_LOOKBACK = 40  # passages starting before a range that may hold it
+
+
 def _holder(rows: list[tuple[int, int, str]], first: int, last: int) -> str | None:
     """The shortest passage of `rows` (sorted (first, last, id)) holding lines first..last."""
     k = bisect.bisect_right(rows, (first, float("inf"), ""))
@@ -355,12 +358,9 @@ def _holder(rows: list[tuple[int, int, str]], first: int, last: int) -> str | No
     return best[2] if best else None
 
 
-HOLDER_LOOKBACK = 40  # passages starting before a range that may hold it
-
 
 def citable_spans(corpus: Corpus, units: list[Unit]) -> dict[int, list[CitableSpan]]:
     """The ranges of every passage with more than one, its primary range first."""
-    files: dict[str, list[str]] = {}
     out: dict[int, list[CitableSpan]] = {}
     # the passages that are not cited from several ranges, by document and first line
     plain: dict[str, list[tuple[int, int, str]]] = {}
@@ -379,10 +379,7 @@ def citable_spans(corpus: Corpus, units: list[Unit]) -> dict[int, list[CitableSp
             child = parts.get((span.first, span.last))
             if k and child is not None and child.kind in _UNCITED_PARTS:
                 continue
-            source = span.source or u.source
-            if source not in files:
-                files[source] = (REPO_ROOT / source).read_text(encoding="utf-8").splitlines()
-            text = clean_for_index("\n".join(files[source][span.first - 1 : span.last]))
+            text = clean_for_index("\n".join(read_lines(span.source or u.source)[span.first - 1 : span.last]))
             # a range that is no part of its own is answered from the passage holding it
             holder = (child.id if child is not None else _holder(plain.get(u.doc, []), span.first, span.last)) if k else None
             lines = (span.first, span.last)

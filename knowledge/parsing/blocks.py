@@ -104,6 +104,13 @@ def row_text(header: list[str] | None, cells: list[str]) -> tuple[str, str]:
     return title, "\n".join(pairs)
 
 
+def _one_line_label(tb: TreeBuilder, sid: str | None) -> str | None:
+    """The text of the short label paragraph `sid` ("วิสัยทัศน์", "โครงสร้างและกรอบอัตรากำลัง")
+    that titles what follows it, if it is one line."""
+    text = tb.sections[sid].text if sid else ""
+    return text if text and "\n" not in text else None
+
+
 def parse_blocks(
     tb: TreeBuilder,
     root: str,
@@ -189,10 +196,7 @@ def parse_blocks(
             cells = line.split("\t")
             para = None
             if not prev_tab:
-                caption = None
-                soft = tb.sections[soft_title].text if soft_title else ""
-                if soft and "\n" not in soft:
-                    caption = soft
+                caption = _one_line_label(tb, soft_title)
             soft_title = None
             if not any(c.strip() for c in cells):
                 continue
@@ -255,10 +259,8 @@ def parse_blocks(
             sec.spans[0] = tb.span(sec.spans[0].first, n)
             continue
         title_base = tb.sections[parent()].title if stack else ""
-        soft = tb.sections[soft_title].text if soft_title else ""
-        if "\n" in soft:
-            soft = ""
-        if soft and soft_title:
+        soft = _one_line_label(tb, soft_title)
+        if soft:
             tb.sections[soft_title].searchable = False  # it lives on as the title of what follows
             title = f"{title_base} – {soft}" if title_base and title_base != soft else soft
         else:

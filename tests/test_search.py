@@ -249,6 +249,17 @@ def test_a_count_of_procedures_is_answered_by_the_count(engine):
     assert hit.source.endswith("fao_operations_manual_2564.txt") and hit.lines == (534, 534)
 
 
+def test_how_to_proceed_asks_for_steps(engine):
+    """"ต้องดำเนินการยังไง" asks what to do, as "ทำยังไง" does: the procedure answers with its
+    steps, not with one activity's step that shares the question's words."""
+    from knowledge.search import detect_intents
+
+    for q in ("ต้องดำเนินการยังไง", "ปฏิบัติอย่างไร", "หนังสือเข้ามา ต้องทำไง", "ดำเนินการต่ออย่างไร"):
+        assert "steps" in detect_intents(q), q
+    hit = engine.search("สถานทูตขอความร่วมมือมาที่ กทม. ต้องดำเนินการยังไง").hits[0]
+    assert hit.source.endswith("fao_operations_manual_2564.txt") and 3102 <= hit.lines[0] <= 3115
+
+
 def test_allowance_is_not_answered_by_a_steps_own_time(engine):
     """The manuals give the leave procedure's steps (1 day to file the form), not how many
     days of maternity leave one may take: not sure, rather than "1 วัน"."""

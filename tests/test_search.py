@@ -249,6 +249,17 @@ def test_a_count_of_procedures_is_answered_by_the_count(engine):
     assert hit.source.endswith("fao_operations_manual_2564.txt") and hit.lines == (534, 534)
 
 
+def test_a_unit_asked_for_is_not_a_topic(engine):
+    """"กี่สัปดาห์" asks for a number of weeks: it does not look for สัปดาห์เมืองพี่เมืองน้อง
+    (a festival's name), while a topic word still finds the compounds that hold it."""
+    from knowledge.search import analyse
+    from knowledge.text.normalize import strip_tones
+
+    q = analyse(engine.index, "ติดตามการตอบรับจากเมืองต่างๆ ใช้เวลากี่สัปดาห์")
+    assert not any(w != strip_tones("สัปดาห์") and w.startswith(strip_tones("สัปดาห์")) for w in q.weighted)
+    assert any(w.endswith(strip_tones("อบรม")) and w != strip_tones("อบรม") for w in analyse(engine.index, "อบรม").weighted)
+
+
 def test_how_to_proceed_asks_for_steps(engine):
     """"ต้องดำเนินการยังไง" asks what to do, as "ทำยังไง" does: the procedure answers with its
     steps, not with one activity's step that shares the question's words."""

@@ -13,6 +13,7 @@ from knowledge.model import Section, Step
 from knowledge.parsing.blocks import LIST_ITEM_CHARS
 from knowledge.search import PROCEDURAL_INTENTS, analyse, asked_figure_re, asked_quantity, score, smalltalk_kind
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
+from knowledge.text.facts import BAHT_AMOUNT, DOCUMENT_WORDS, NO_BUDGET, ROLE_WORDS, TIME_SPAN, TIME_SPAN_OR_YEARS, TIME_UNIT_OR_YEARS
 from knowledge.text.tokenize import terms
 
 MAX_BODY = 600  # characters: one phone screen
@@ -216,9 +217,8 @@ def _polite(text: str) -> str:
 
 # --- display helpers: table cells as readable Thai ----------------------------------
 
-_TIME_UNIT = r"(?:วัน\s*ทำการ|วัน|ชั่วโมง|ชม\.|นาที|สัปดาห์|เดือน|ปี)"
-_HAS_TIME = re.compile(r"\d+\s*(?:-\s*\d+\s*)?" + _TIME_UNIT)
-_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?(?:\.-)?\s*(?:ล้าน)?\s*บาท|ไม่ใช้งบประมาณ")  # "26,000,000.- บาท" too
+_HAS_TIME = re.compile(TIME_SPAN_OR_YEARS)
+_MONEY = re.compile(BAHT_AMOUNT + "|" + NO_BUDGET)
 
 
 @lru_cache(maxsize=16384)  # pure, and fed from a fixed corpus: answers reuse the same cells
@@ -250,7 +250,7 @@ def one_line(text: str) -> str:
 def duration_text(raw: str) -> str:
     """A duration cell as one phrase; several times in one cell (one per sub-item) are
     kept apart: "7 วันทำการ 2 วันทำการ" -> "7 วันทำการ / 2 วันทำการ"."""
-    return re.sub(r"(" + _TIME_UNIT + r")[ ;]+(?=(?:ไม่เกิน|ภายใน|ไม่น้อยกว่า|ประมาณ)?\s*\d)", r"\1 / ", one_line(raw))
+    return re.sub(r"(" + TIME_UNIT_OR_YEARS + r")[ ;]+(?=(?:ไม่เกิน|ภายใน|ไม่น้อยกว่า|ประมาณ)?\s*\d)", r"\1 / ", one_line(raw))
 
 
 # a time cell that says when, not how long ("ทุกวันที่ 1 ของทุกเดือน", "ทันที", "ก่อนงานเริ่ม
@@ -337,7 +337,7 @@ def _paired_durations(step: Step) -> list[tuple[str, str]]:
     if not step.duration or not step.duration.raw:
         return []
     cases = [p for p in (x.strip(" -–") for x in tidy(step.text).split("\n")) if p]
-    durs = [d.strip() for d in re.findall(r"(?:ไม่น้อยกว่า|ไม่เกิน|ภายใน)?\s*\d+(?:\s*-\s*\d+)?\s*" + _TIME_UNIT,
+    durs = [d.strip() for d in re.findall(r"(?:ไม่น้อยกว่า|ไม่เกิน|ภายใน)?\s*" + TIME_SPAN_OR_YEARS,
                                          tidy(step.duration.raw))]
     if len(cases) >= 2 and len(cases) == len(durs):
         return list(zip(cases, [re.sub(r"วัน\s+ทำการ", "วันทำการ", d) for d in durs]))
@@ -870,11 +870,9 @@ def _readable(text: str) -> str:
     return "\n".join(dict.fromkeys(lines))  # a value printed under two headings: once
 
 
-_DURATION_TONELESS = re.compile(
-    r"\d+\s*(?:-\s*\d+\s*)?(?:วันทำการ|วัน|ชัวโมง|ชม\.?|นาที|สัปดาห|เดือน)|ภายใน|ไมเกิน|ลวงหนา|ไมนอยกวา"
-)
-_ROLE_TONELESS = re.compile(r"ผูรับผิดชอบ|ผูอำนวยการ|ผอ\.|หัวหนา|นักวิเทศ|เจาพนักงาน|เจาหนาที|ผูวาราชการ|ปลัด|ลงนาม|อนุมัติ")
-_FORM_TONELESS = re.compile(r"แบบ|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ|หนังสือ")
+_DURATION_TONELESS = re.compile(strip_tones(TIME_SPAN + r"|ภายใน|ไม่เกิน|ล่วงหน้า|ไม่น้อยกว่า"))
+_ROLE_TONELESS = re.compile(strip_tones(ROLE_WORDS + r"|อนุมัติ"))  # and who approves
+_FORM_TONELESS = re.compile(strip_tones(DOCUMENT_WORDS + r"|หนังสือ"))  # and a letter
 
 
 def _picked_step(section: Section, steps: list[Step], q, body: str) -> Step | None:

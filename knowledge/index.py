@@ -19,9 +19,9 @@ import numpy as np
 
 from knowledge.catalogue import YEAR_BOUND_KINDS
 from knowledge.model import Corpus, Document, Section, Span
-from knowledge.parsing.duration import TIME_SPAN
 from knowledge.parsing.text import read_lines
 from knowledge.text.normalize import month_pattern, normalize
+from knowledge.text.facts import DOCUMENT_WORDS, NO_BUDGET, ROLE_WORDS, SUM, TIME_SPAN, TIME_SPAN_OR_YEARS
 from knowledge.text.synonyms import expand_synonyms, fix_typos
 from knowledge.text.tokenize import terms, tone_key
 
@@ -83,12 +83,12 @@ class Index:
     extra: dict = field(default_factory=dict)
 
 
-_DURATION_RE = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน|ปี)|ภายใน|ไม่เกิน|ก่อน.{0,12}วัน")
+_DURATION_RE = re.compile(TIME_SPAN_OR_YEARS + r"|ภายใน|ไม่เกิน|ก่อน.{0,12}วัน")
 # a length of time written in the passage's own words ("คืนภายใน ๓๐ วัน"), not only in a
 # step table's time column (how long the office takes to do the step)
 _STATED_TIME_RE = re.compile(TIME_SPAN)
-_ROLE_RE = re.compile(r"รับผิดชอบ|เจ้าภาพ|ผู้อำนวยการ|ผอ\.|หัวหน้า|นักวิเทศ|เจ้าพนักงาน|เจ้าหน้าที่|ผู้ว่าราชการ|ปลัด|ลงนาม")
-_FORMS_RE = re.compile(r"แบบฟอร์ม|แบบ\s*\S|เอกสาร|หลักฐาน|สำเนา|ใบเสร็จ")
+_ROLE_RE = re.compile(ROLE_WORDS)
+_FORMS_RE = re.compile(DOCUMENT_WORDS)
 # a month (as the manuals write one: "ก.ย.", "กย.", "กันยายน"), a period or a quarter
 _SCHEDULE_RE = re.compile(month_pattern() + r"|ช่วงเวลา|ไตรมาส")
 _DEFINITION_RE = re.compile(r"หมายถึง|หมายความว่า|คำจำกัดความ|นิยาม|ความหมาย")
@@ -97,9 +97,8 @@ _DUTIES_RE = re.compile(r"หน้าที่ความรับผิดช
 # a sum of money: the alternatives, each searched only in a text holding a word it cannot
 # match without (a passage full of numbers and no บาท is not scanned digit by digit)
 _MONEY_RES = (
-    (("บาท", "ล้าน"), re.compile(r"\d[\d,.]*\s*(?:บาท|ล้าน)")),
-    ((",",), re.compile(r"\d{1,3}(?:,\d{3})+")),
-    (("งบประมาณ",), re.compile(r"งบประมาณ\s*\(?บาท|ไม่ใช้งบประมาณ")),
+    (("บาท", "ล้าน", ","), re.compile(SUM)),
+    (("งบประมาณ",), re.compile(r"งบประมาณ\s*\(?บาท|" + NO_BUDGET)),
 )
 
 

@@ -15,8 +15,8 @@ from rapidfuzz import fuzz, process
 from knowledge import catalogue
 from knowledge.catalogue import DOCUMENTS, KIND_WORDS, YEAR_BOUND_KINDS
 from knowledge.index import K1, Index, Unit
-from knowledge.parsing.duration import TIME_SPAN
 from knowledge.text.normalize import fix_keyboard_layout, month_pattern, normalize, strip_tones
+from knowledge.text.facts import SUM, TIME_SPAN
 from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
 from knowledge.text.tokenize import STOPWORDS, char_ngrams, terms
 
@@ -488,7 +488,7 @@ _DAY_IN_TEXT = re.compile(strip_tones(r"วันที่\d|\d+(?:" + month_pat
 # spaces: "\S*?\s*(?:\S+\s*){0,3}?" could split one run of letters in many ways, and a long
 # question naming งบ without เท่าไร took 14 ms to fail.
 _ASKED_MONEY_RE = re.compile(strip_tones(r"(?:" + BUDGET_WORD + r"|ค่าใช้จ่าย|วงเงิน|ราคา)(?:\S*\s+){0,3}?\S*?(?<!วันที่)\s*(?:เท่าไร|เท่าไหร่|เท่าใด)"))
-_ANY_SUM = re.compile(strip_tones(r"\d[\d,.]*(?:บาท|ล้าน)|\d{1,3}(?:,\d{3})+"))
+_ANY_SUM = re.compile(strip_tones(SUM))
 _ANY_DURATION = re.compile(strip_tones(TIME_SPAN))
 
 

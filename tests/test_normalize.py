@@ -206,3 +206,23 @@ def test_the_manuals_misreadings_read_as_meant(manual, reads):
     from knowledge.text.synonyms import fix_typos
 
     assert reads in fix_typos(normalize(manual)).replace(" ", "")
+
+
+def test_facts_read_alike_in_the_index_the_search_and_the_answers():
+    """One pattern per kind of fact (knowledge/text/facts.py): a length of time, a sum, who
+    is in charge and a document are what the index flags, the search asks for and the
+    answers quote, written the manuals' ways."""
+    import re
+
+    from knowledge.text.facts import BAHT_AMOUNT, DOCUMENT_WORDS, ROLE_WORDS, SUM, TIME_SPAN, TIME_SPAN_OR_YEARS
+    from knowledge.text.normalize import normalize, strip_tones
+
+    for text, span in (("คืนภายใน ๓๐ วัน", "30 วัน"), ("๕ วัน ทำการ", "5 วันทำการ"), ("๑ - ๓ วัน", "1 - 3 วัน"),
+                       ("๒ ชม. / หน้า", "2 ชม."), ("๑-๒ สัปดาห์", "1-2 สัปดาห์")):
+        assert re.search(TIME_SPAN, normalize(text)).group(0) == span, text
+        assert re.search(strip_tones(TIME_SPAN), strip_tones(normalize(text)).replace(" ", "")), text
+    assert not re.search(TIME_SPAN, "ภายใน 2 ปี") and re.search(TIME_SPAN_OR_YEARS, "ภายใน 2 ปี")
+    assert re.search(SUM, "งบประมาณ 23,219,000") and re.search(SUM, "วงเงิน 5 ล้าน")
+    assert re.search(BAHT_AMOUNT, "26,000,000.- บาท").group(0) == "26,000,000.- บาท"
+    assert re.search(ROLE_WORDS, "ส่วนราชการที่รับผิดชอบ: กลุ่มงานต่างประเทศ")
+    assert re.search(DOCUMENT_WORDS, "แบบ ๑ กท") and not re.search(DOCUMENT_WORDS, "แบบ")

@@ -22,10 +22,6 @@ _UNITS = [
     ("ปี", "year"),
     ("วัน", "day"),
 ]
-# A length of time stated in words: a number (or range) and a unit of time ("30 วัน",
-# "1-2 ชั่วโมง", "5 วันทำการ"). The index and the search read it the same way (the search
-# on tone-stripped text: `strip_tones(TIME_SPAN)`).
-TIME_SPAN = r"\d[\d,.]*\s*(?:-\s*\d[\d,.]*\s*)?(?:วันทำการ|วัน|ชั่วโมง|ชม|นาที|สัปดาห์|เดือน)"
 _NUM = r"(\d+(?:\.\d+)?(?:/\d+)?)"
 _RANGE_RE = re.compile(_NUM + r"\s*(?:-|–|—|ถึง)\s*" + _NUM)
 _ONE_RE = re.compile(_NUM)

@@ -22,6 +22,7 @@ from bot.db.models import Case, Officer
 from bot.officers import HOW_TO_REGISTER, by_line_id, find_by_name, register
 from handlers import advances, visits
 from handlers.context import Context
+from knowledge.search import smalltalk_kind
 from knowledge.text.normalize import strip_tones
 from handlers.extract.dates import RECEIVED_RE, DateMention, find_dates, find_times
 from handlers.extract.fields import MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
@@ -332,11 +333,15 @@ def _start_draft(ev: Incoming, ctx: Context, body: str, hint: str | None) -> lis
         return text_reply(TOO_LONG)
     extracted = extract(body, today(ctx.now), hint)
     draft = _draft_from(extracted, clean_text(body))
+    # a draft still waiting for its answers or "ยืนยัน" is replaced by the new one: say so,
+    # so that nobody believes it was saved
+    _, earlier = _state_and_draft(ev, ctx)
+    dropped = text_reply(DRAFT_DROPPED.format(title=clip(_title(earlier), 60))) if earlier and earlier.get("title") else []
     if not has_words(draft["raw"]) and hint is None:
         # "บันทึกเรื่อง" alone (the rich menu's button): ask for the one line, no empty card
         ctx.start_conversation(ev, TOPIC, "ask:title", draft)
-        return text_reply(WHAT_HAPPENED)
-    return _next_step(ev, ctx, draft)
+        return [*dropped, *text_reply(WHAT_HAPPENED)]
+    return [*dropped, *_next_step(ev, ctx, draft)]
 
 
 # ---------------------------------------------------------------- the draft conversation
@@ -354,6 +359,8 @@ def _stale(ev: Incoming, draft: dict[str, Any] | None) -> bool:
 
 
 NOT_CORRECTED = "ยังไม่ได้แก้ไขค่ะ พิมพ์{what}ที่ถูกต้องมาได้เลย หรือกด “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก” นะคะ"
+NOT_SAVED_YET = "ยินดีค่ะ 😊 เรื่องนี้ยังไม่ได้บันทึกนะคะ กด “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก” ได้เลยค่ะ"
+DRAFT_DROPPED = "เรื่อง “{title}” ที่ยังไม่ได้ยืนยัน ไม่ได้บันทึกไว้นะคะ ขอเริ่มเรื่องใหม่ให้ค่ะ"
 NOTHING_TO_CONFIRM = "ตอนนี้ไม่มีเรื่องที่รอยืนยันค่ะ หากต้องการบันทึก พิมพ์ “บันทึกเรื่อง” ตามด้วยรายละเอียดได้เลยนะคะ"
 STALE = "การ์ดนี้ไม่มีเรื่องรอยืนยันแล้วค่ะ หากต้องการบันทึก กรุณาพิมพ์ใหม่อีกครั้งนะคะ"
 
@@ -561,6 +568,8 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
             draft["guests"] = guests
         if (times and draft.get("day")) or guests is not None:
             return _next_step(ev, ctx, draft, state)
+    if smalltalk_kind(text) in {"thanks", "greeting"}:
+        return text_reply(NOT_SAVED_YET)  # "ขอบคุณค่ะ" before tapping ยืนยัน: it is not saved yet
     if not is_question(text):
         # a correction not understood: say so here rather than answer it from the manuals
         what = {"advance": "วันที่รับเงินหรือจำนวนเงิน"}.get(draft["kind"], "วันที่ เวลา หรือจำนวนคน" if draft["kind"] in EVENT_KINDS else "วันที่")

@@ -120,6 +120,24 @@ def test_cancel_leaves_nothing(app, officers, say):
     assert count_cases(app) == 0
 
 
+def test_thanks_before_confirming_says_it_is_not_saved(app, officers, say):
+    say(ISSUE_LINE, now=NOW)
+    replies = say("ขอบคุณค่ะ", now=NOW)
+    assert "ยังไม่ได้บันทึก" in replies[0].text and "ยืนยัน" in replies[0].text
+    assert count_cases(app) == 0
+    assert "V-2569-0001" in say("ยืนยัน", now=NOW)[0].text  # the draft is still there
+
+
+def test_a_new_draft_says_the_unconfirmed_one_was_not_saved(app, officers, say):
+    say("บันทึกเรื่อง ประชุม ICLEI ที่โซล 3 ก.พ. 69", now=NOW)
+    replies = say(ISSUE_LINE, now=NOW)
+    assert "ประชุม ICLEI ที่โซล" in replies[0].text and "ไม่ได้บันทึก" in replies[0].text
+    assert "ฟุกุโอกะ" in replies[1].text
+    say("ยืนยัน", now=NOW)
+    with app.sessions() as session:
+        assert [c.title for c in session.scalars(select(Case))] == ["รับคณะเทศมนตรีเมืองฟุกุโอกะ เข้าพบผู้ว่าฯ"]
+
+
 def test_cancel_button_and_stale_card(app, officers, say):
     replies = say(ISSUE_LINE, now=NOW)
     confirm = button(replies, "ยืนยัน")

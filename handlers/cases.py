@@ -359,6 +359,7 @@ def _stale(ev: Incoming, draft: dict[str, Any] | None) -> bool:
 
 
 NOT_CORRECTED = "ยังไม่ได้แก้ไขค่ะ พิมพ์{what}ที่ถูกต้องมาได้เลย หรือกด “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก” นะคะ"
+PURPOSE_MAX = 120  # letters: a purpose typed on the card, not a pasted letter
 NOT_SAVED_YET = "ยินดีค่ะ 😊 เรื่องนี้ยังไม่ได้บันทึกนะคะ กด “ยืนยัน” เพื่อบันทึก หรือ “ยกเลิก” ได้เลยค่ะ"
 DRAFT_DROPPED = "เรื่อง “{title}” ที่ยังไม่ได้ยืนยัน ไม่ได้บันทึกไว้นะคะ ขอเริ่มเรื่องใหม่ให้ค่ะ"
 NOTHING_TO_CONFIRM = "ตอนนี้ไม่มีเรื่องที่รอยืนยันค่ะ หากต้องการบันทึก พิมพ์ “บันทึกเรื่อง” ตามด้วยรายละเอียดได้เลยนะคะ"
@@ -558,6 +559,11 @@ def _correct(ev: Incoming, ctx: Context, state, draft: dict[str, Any], text: str
         return [Reply(text=_ask_again(mentions[0].reason, options), quick=says(*options))]
     if draft["kind"] == "advance" and (amount := _read_amount(text)) is not None:
         draft["amount"] = str(amount)
+        return _next_step(ev, ctx, draft, state)
+    if (draft["kind"] == "advance" and not draft.get("title") and has_words(text) and not is_question(text)
+            and smalltalk_kind(text) is None and len(text) <= PURPOSE_MAX):
+        # an advance logged by its amount alone, then "ประชุมเมืองพี่เมืองน้อง": what it is for
+        draft["title"] = clean_text(text)
         return _next_step(ev, ctx, draft, state)
     if draft["kind"] in EVENT_KINDS:
         times = find_times(text)

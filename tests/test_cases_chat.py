@@ -80,6 +80,15 @@ def test_advance_asks_only_for_what_is_missing(app, officers, say):
         assert advance.due_on == date(2026, 1, 2) and advance.borrower_id == officers[OFFICER_ID]
 
 
+def test_an_advance_logged_by_its_amount_takes_its_purpose_from_the_next_line(app, officers, say):
+    say("บันทึกเงินยืม 15000 บาท รับเงิน 3 ธ.ค. 68", now=LATER)
+    card = say("ประชุมเมืองพี่เมืองน้อง", now=LATER)[0].cards[0]
+    assert {f.label: f.value for f in card.fields}["เรื่อง"] == "ประชุมเมืองพี่เมืองน้อง"
+    assert "A-2569-0001" in say("ยืนยัน", now=LATER)[0].text
+    with app.sessions() as session:
+        assert session.scalar(select(Case)).title == "ประชุมเมืองพี่เมืองน้อง"
+
+
 def test_ambiguous_date_is_asked_back(app, officers, say):
     replies = say("บันทึกเรื่อง ประชุมเครือข่ายเมือง 5/6", now=NOW)
     assert "5 มิ.ย." in replies[-1].text and "6 พ.ค." in replies[-1].text

@@ -22,8 +22,6 @@ from bot.db.models import Case, Officer
 from bot.officers import HOW_TO_REGISTER, by_line_id, find_by_name, register
 from handlers import advances, visits
 from handlers.context import Context
-from knowledge.search import smalltalk_kind
-from knowledge.text.normalize import strip_tones
 from handlers.extract.dates import RECEIVED_RE, DateMention, find_dates, find_times
 from handlers.extract.fields import MAX_TEXT, REQUIRED, Extracted, clean_text, extract, has_words
 from handlers.extract.kinds import EVENT_KINDS, KIND_LABELS, kind_from_answer, recognise_kind
@@ -32,6 +30,8 @@ from handlers.extract.words import POLITE, bare_word
 from handlers.incoming import Incoming
 from handlers.replies import Action, Card, Field, Reply, clip, postback, says, text_reply
 from handlers.router import Filter, Router, in_conversation, text_is
+from knowledge.search import smalltalk_kind
+from knowledge.text.normalize import strip_tones
 from scheduler.planning import plan_case
 from scheduler.rules import advance_due_date
 from scheduler.rules import citation as advance_rule_citation

@@ -12,8 +12,8 @@ from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
 from knowledge.model import Section, Step
 from knowledge.parsing.blocks import LIST_ITEM_CHARS
 from knowledge.search import PROCEDURAL_INTENTS, analyse, asked_figure_re, asked_quantity, score, smalltalk_kind
-from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
 from knowledge.text.facts import BAHT_AMOUNT, DOCUMENT_WORDS, NO_BUDGET, ROLE_WORDS, TIME_SPAN, TIME_SPAN_OR_YEARS, TIME_UNIT_OR_YEARS
+from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
 from knowledge.text.tokenize import terms
 
 MAX_BODY = 600  # characters: one phone screen

@@ -20,8 +20,8 @@ import numpy as np
 from knowledge.catalogue import YEAR_BOUND_KINDS
 from knowledge.model import Corpus, Document, Section, Span
 from knowledge.parsing.text import read_lines
-from knowledge.text.normalize import month_pattern, normalize
 from knowledge.text.facts import DOCUMENT_WORDS, NO_BUDGET, ROLE_WORDS, SUM, TIME_SPAN, TIME_SPAN_OR_YEARS
+from knowledge.text.normalize import month_pattern, normalize
 from knowledge.text.synonyms import expand_synonyms, fix_typos
 from knowledge.text.tokenize import terms, tone_key
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
 from knowledge.model import Section, Step
 from knowledge.parsing.blocks import LIST_ITEM_CHARS
+from knowledge.parsing.text import header_only
 from knowledge.search import PROCEDURAL_INTENTS, analyse, asked_figure_re, asked_quantity, score, smalltalk_kind
 from knowledge.text.facts import BAHT_AMOUNT, DOCUMENT_WORDS, NO_BUDGET, ROLE_WORDS, TIME_SPAN, TIME_SPAN_OR_YEARS, TIME_UNIT_OR_YEARS
 from knowledge.text.normalize import month_pattern, strip_markup, strip_tones, thai_digits_to_arabic
@@ -620,9 +621,9 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
             return shorten(_polite(f"คู่มือระบุไว้ว่า {shorten(lead, 220)}") + "\n" + body, MAX_BODY), []
     if "definition" in intents and len(body) <= MAX_BODY and re.search(r"[\u0e01-\u0e4e)]$", body):
         return _polite(body), []
-    if "role" in intents and not _PERSON_TONELESS.search(strip_tones(body)):
+    if "role" in intents and body.strip() and not _PERSON_TONELESS.search(strip_tones(body)):
         return shorten(MISSING_ROLE + "\n" + body, MAX_BODY), []  # the passage names no one: say so first
-    if "forms" in intents and _NAMES_DOCUMENTS.search(raw_q) and not _FORM_TONELESS.search(strip_tones(body)):
+    if "forms" in intents and body.strip() and _NAMES_DOCUMENTS.search(raw_q) and not _FORM_TONELESS.search(strip_tones(body)):
         return shorten(MISSING_FORMS + "\n" + body, MAX_BODY), []
     return shorten(body, body_limit(body)), []
 
@@ -650,16 +651,6 @@ _NAMES_DOCUMENTS = re.compile(r"เอกสาร|แบบฟอร์ม|ฟ�
 MISSING_FORMS = "ยังไม่พบรายการเอกสารที่ระบุไว้ตรง ๆ ในคู่มือค่ะ ข้อความที่ใกล้ที่สุดคือ"
 # a person or a unit, matched tone-insensitively (ลงนาม/อนุมัติ are acts, not who does them)
 _PERSON_TONELESS = re.compile(r"ผู(?!ประกอบการ)|หัวหนา|นัก|เจาหนาที|เจาพนักงาน|จพง|ปลัด|ผอ\.|ผว\.|คณะกรรมการ|คณะทำงาน|ฝาย|กอง|สำนัก|สำนักงาน|รับผิดชอบ")
-
-# a table's header row read as a row ("ตัววัดผลหลัก (Key Result : KR)" / "ค่าเป้าหมาย (Target)"): no answer
-_HEADER_WORDS = re.compile(r"^(?:ค่าเป้าหมาย|ตัวชี้วัด|ตัววัดผล|ประเด็นการพัฒนา|หน่วยงาน\s*(?:รับผิดชอบ|สนับสนุน)|หน่วยนับ|ผลการดำเนินงาน|ลำดับ)"
-                           r"|Target|Key Result|Objective|ระดับหน่วยงาน")
-
-
-def _header_only(body: str) -> bool:
-    lines = [re.sub(r"\([^()]*\)", "", ln).strip() for ln in body.split("\n") if ln.strip()]
-    return bool(lines) and all(":" not in ln and not re.search(r"\d", ln) and _HEADER_WORDS.search(ln) for ln in lines)
-
 
 # a duties table's row: "หน้าที่ความรับผิดชอบ: มีอำนาจหน้าที่เกี่ยวกับ 1. … 2. …"
 _DUTIES_LABEL = re.compile(strip_tones(r"หน้าที่"))
@@ -866,7 +857,7 @@ def _readable(text: str) -> str:
     lines = [ln for ln in lines if ln and not re.fullmatch(r"[^:\s]{1,20}:?", ln)
              and not re.fullmatch(r"(?:ลำดับ)?ที่\s*(?:\(\w+\))?\s*:\s*[\d.]+", ln)  # row numbers say nothing
              and not re.fullmatch(r"[^:\n]{1,40}:\s*[-–]?", ln)  # a label with no value ("ผลการดำเนินงาน :")
-             and not _header_only(ln)]  # a column heading ("ตัววัดผลหลัก (Key Result : KR)") is no fact
+             and not header_only(ln)]  # a column heading ("ตัววัดผลหลัก (Key Result : KR)") is no fact
     return "\n".join(dict.fromkeys(lines))  # a value printed under two headings: once
 
 
@@ -1015,7 +1006,7 @@ def build_answer(engine, query: str, unit: str | None = None) -> Answer:
         doc = engine.document(section.doc)
         span = f"บรรทัด {lines[0]}" if lines[0] == lines[1] else f"บรรทัด {lines[0]}–{lines[1]}"
         cite = f"{doc.short_title if doc else section.doc} · {shorten(title, 70)} – ขั้นตอนที่ {picked.no} · {span}"
-    if not body.strip() or (section.kind == "table_row" and _header_only(body)):  # a heading answers nothing
+    if not body.strip() or (section.kind == "table_row" and header_only(body)):  # a heading answers nothing
         return Answer(query=query, kind="unsure", body=unsure_body(suggestions), suggestions=suggestions[:3], took_ms=ms())
     return Answer(
         query=query, kind="answer", title=title, body=_truncate(body), steps=out_steps,

@@ -19,7 +19,7 @@ import numpy as np
 
 from knowledge.catalogue import YEAR_BOUND_KINDS
 from knowledge.model import Corpus, Document, Section, Span
-from knowledge.parsing.text import read_lines
+from knowledge.parsing.text import header_only, read_lines
 from knowledge.text.facts import DOCUMENT_WORDS, NO_BUDGET, ROLE_WORDS, SUM, TIME_SPAN, TIME_SPAN_OR_YEARS
 from knowledge.text.normalize import month_pattern, normalize
 from knowledge.text.synonyms import expand_synonyms, fix_typos
@@ -263,6 +263,8 @@ def build_index(corpus: Corpus) -> Index:
     for section in corpus.sections.values():
         if not section.searchable or section.kind in NON_ANSWER_KINDS or not section.spans:
             continue
+        if section.kind == "table_row" and header_only(section.text or ""):
+            continue  # a header row read as a row: its column labels ("หน่วยงานรับผิดชอบหลัก") state nothing
         body_raw = _section_body(section)
         if not body_raw.strip() and not section.title.strip():
             continue

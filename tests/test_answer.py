@@ -607,3 +607,12 @@ def test_a_deadline_day_is_said_as_a_deadline(engine):
 ])
 def test_the_column_and_row_a_question_names_lead(engine, question, lead):
     assert engine.answer(question).body.startswith(lead)
+
+
+def test_a_table_header_row_is_no_answer(engine):
+    """The 2568 plan's KR table repeats its header row ("หน่วยงาน รับผิดชอบหลัก") above each
+    KR. Read as a row it held the question's words and named no one, and "หน่วยไหนเป็นเจ้าภาพ
+    หลัก" was answered "ยังไม่พบชื่อผู้รับผิดชอบ … ข้อความที่ใกล้ที่สุดคือ" and nothing after it."""
+    ans = engine.answer("OKR 7402 ศูนย์ข้อมูลคนทำงานต่างชาติใน กทม. หน่วยไหนเป็นเจ้าภาพหลัก")
+    assert ans.kind == "answer" and "สนค." in ans.body and ans.lines[0] <= 92 <= ans.lines[1]
+    assert not any(u.lines == (91, 91) and u.source.endswith("fao_action_plan_2568.txt") for u in engine.index.units)

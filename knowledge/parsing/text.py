@@ -135,3 +135,16 @@ def read_lines(source: str) -> tuple[str, ...]:
     if lines and lines[-1] == "":
         lines.pop()
     return tuple(lines)
+
+
+# a table's header row read as a row ("ตัววัดผลหลัก (Key Result : KR)" / "ค่าเป้าหมาย (Target)"):
+# column labels, no fact
+_HEADER_WORDS = re.compile(r"^(?:ค่าเป้าหมาย|ตัวชี้วัด|ตัววัดผล|ประเด็นการพัฒนา|หน่วยงาน\s*(?:รับผิดชอบ|สนับสนุน)|หน่วยนับ|ผลการดำเนินงาน|ลำดับ)"
+                           r"|Target|Key Result|Objective|ระดับหน่วยงาน")
+
+
+def header_only(text: str) -> bool:
+    """Whether every line (or tab-separated cell) of `text` is a column heading: a range or
+    a passage that answers nothing, however many of a question's words it holds."""
+    cells = [re.sub(r"\([^()]*\)", "", c).strip() for c in re.split(r"[\n\t]", text) if c.strip()]
+    return bool(cells) and all(":" not in c and not re.search(r"\d", c) and _HEADER_WORDS.search(c) for c in cells)

@@ -425,8 +425,10 @@ def _step_asked(engine, section: Section, query: str) -> Section:
     return next(r for r in rows if r.steps[0] is found[0]) if found else section
 
 
-def _body_for(engine, section: Section, owner: Section | None, steps: list[Step], intents: set[str], q) -> tuple[str, list[Step]]:
-    """The reply body, direct answer first, and the steps a card should list."""
+def _body_for(engine, section: Section, owner: Section | None, steps: list[Step], intents: set[str], q,
+              plan: list[Section] = ()) -> tuple[str, list[Step]]:
+    """The reply body, direct answer first, and the steps a card should list. `plan`: the
+    schedule rows of the plan's project, when a question about steps lands on one (plan_rows)."""
     from knowledge.text.normalize import strip_tones
 
     text = tidy(section.text) if section.text else ""
@@ -588,7 +590,6 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
     if "\n" in body:  # a row's closing "16. <its own title>" repeats the card's title
         body = "\n".join(ln for ln in body.split("\n") if re.sub(r"^\d+[.)]\s*", "", ln).replace(" ", "") != own)
     raw = thai_digits_to_arabic(getattr(q, "raw", "") or "")
-    plan = plan_rows(engine, section) if "steps" in intents else []
     if plan:  # "โครงการ … มีขั้นตอนอะไรบ้าง": every step of the plan's schedule, with its months
         rows = [_PLAN_ROW.search(tidy(row.text)) for row in plan]
         lines = [f"{shorten(m.group(1).strip(' :'), 80)} · {m.group(3).strip()}" for m in rows]
@@ -994,9 +995,9 @@ def build_answer(engine, query: str, unit: str | None = None) -> Answer:
         # an amount was asked and this passage has none: say so rather than answer beside the point
         return Answer(query=query, kind="unsure", suggestions=suggestions[:3], took_ms=ms(),
                       body=unsure_body(suggestions, "ยังไม่พบตัวเลขงบประมาณของเรื่องนี้ในคู่มือที่แน่ใจได้นะคะ"))
-    body, out_steps = _body_for(engine, section, owner, steps, q.intents, q)
-    cite = citation(engine, section, lines)
     plan = plan_rows(engine, section) if "steps" in q.intents else []
+    body, out_steps = _body_for(engine, section, owner, steps, q.intents, q, plan)
+    cite = citation(engine, section, lines)
     if plan:  # the answer lists the project's whole schedule: cite the project and all its rows
         lines = (plan[0].span.first, plan[-1].span.last)
         cite = citation(engine, engine.section(plan[0].parent), lines)

@@ -359,7 +359,6 @@ def _holder(rows: list[tuple[int, int, str]], first: int, last: int) -> str | No
     return best[2] if best else None
 
 
-
 def citable_spans(corpus: Corpus, units: list[Unit]) -> dict[int, list[CitableSpan]]:
     """The ranges of every passage with more than one, its primary range first."""
     out: dict[int, list[CitableSpan]] = {}

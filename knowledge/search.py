@@ -18,7 +18,7 @@ from knowledge.index import K1, Index, Unit
 from knowledge.text.facts import SUM, TIME_SPAN
 from knowledge.text.normalize import fix_keyboard_layout, month_pattern, normalize, strip_tones
 from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
-from knowledge.text.tokenize import STOPWORDS, char_ngrams, terms
+from knowledge.text.tokenize import STOPWORDS, char_ngrams, number_words_to_digits, terms
 
 # --- intents ------------------------------------------------------------------------
 
@@ -268,7 +268,7 @@ def analyse(index: Index, raw: str, unit: str | None = None) -> Query:
         thai = eng_to_thai(raw)
         if synonyms_in(normalize(thai)) and not any(_known(index, w) for w in raw.lower().split() if len(w) > 2):
             fixed = thai
-    text = fix_typos(normalize(fixed, join_gaps=not QUERY_SPACES))
+    text = fix_typos(number_words_to_digits(normalize(fixed, join_gaps=not QUERY_SPACES)))
     content = terms(text, parts=True)
     weighted: dict[str, float] = {}
     alts: dict[str, set[str]] = {}

@@ -226,3 +226,16 @@ def test_facts_read_alike_in_the_index_the_search_and_the_answers():
     assert re.search(BAHT_AMOUNT, "26,000,000.- บาท").group(0) == "26,000,000.- บาท"
     assert re.search(ROLE_WORDS, "ส่วนราชการที่รับผิดชอบ: กลุ่มงานต่างประเทศ")
     assert re.search(DOCUMENT_WORDS, "แบบ ๑ กท") and not re.search(DOCUMENT_WORDS, "แบบ")
+
+
+def test_amounts_spelt_in_words_are_numbers():
+    from knowledge.text.tokenize import number_words_to_digits
+
+    # an officer writes "ห้าแสน"; the manuals write ๕๐๐,๐๐๐
+    assert "500000" in terms(number_words_to_digits("ซื้อไม่เกินห้าแสน"))
+    assert "500000" in terms(normalize("วงเงินไม่เกิน ๕๐๐,๐๐๐ บาท"))
+    assert "500000" in terms("ไม่เกิน 500000 บาท")
+    assert "120000" in terms(number_words_to_digits("ค่าใช้จ่ายเกินแสนสองหมื่น"))
+    assert "30" in terms(number_words_to_digits("คืนภายในสามสิบวัน"))
+    # words that merely hold a magnitude's letters, and a lone digit word, stay words
+    assert number_words_to_digits("เรียบร้อยแล้ว ความสัมพันธ์ ขั้นตอนที่สอง") == "เรียบร้อยแล้ว ความสัมพันธ์ ขั้นตอนที่สอง"

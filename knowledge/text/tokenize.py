@@ -473,8 +473,14 @@ def terms(text: str, *, parts: bool = False, keep_stopwords: bool = False) -> li
 _term_info: dict[str, tuple[str, bool, tuple[str, ...]]] = {}
 
 
+# "500,000" and "500000" are one number: the manuals group thousands, officers may not
+_GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def _token_terms(tok: str) -> tuple[str, bool, tuple[str, ...]]:
     term = strip_tones(tok)
+    if _GROUPED_NUMBER.fullmatch(term):
+        term = term.replace(",", "")
     its_parts = []
     for p in compound_parts(tok):
         p = strip_tones(p)
@@ -503,3 +509,49 @@ def key_ngrams(s: str, n: int = 3) -> list[str]:
     if len(s) < n:
         return [s] if s else []
     return [s[i : i + n] for i in range(len(s) - n + 1)]
+
+
+_MAGNITUDES = "สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน"
+_NUMBER_WORD = re.compile(r"(?:หนึ่ง|เอ็ด|สอง|ยี่|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|" + _MAGNITUDES + ")+")
+_MAGNITUDE = re.compile(_MAGNITUDES)
+
+
+def number_words_to_digits(text: str) -> str:
+    """Amounts spelt in words as digits ("เกินห้าแสน" -> "เกิน500000", "แสนสองหมื่น" ->
+    "120000"): the manuals write figures in digits. Only whole words the segmenter finds
+    (so เรียบร้อย and ความสัมพันธ์ keep their ร้อย and พัน), and only runs holding a
+    magnitude word ("สอง" alone stays a word: "ขั้นตอนที่สอง")."""
+    if not _MAGNITUDE.search(text):
+        return text
+    from pythainlp.util import thaiword_to_num
+
+    from knowledge.text.tokenize import word_tokens
+
+    toks = list(word_tokens(text))
+    pieces: list[tuple[str, bool]] = []  # (token, is a number word)
+    for t in toks:
+        pieces.append((t, _NUMBER_WORD.fullmatch(t) is not None))
+    out = text
+    pos = 0
+    i = 0
+    while i < len(pieces):
+        if not pieces[i][1]:
+            i += 1
+            continue
+        j = i
+        while j < len(pieces) and pieces[j][1]:
+            j += 1
+        run = [t for t, _ in pieces[i:j]]
+        if any(_MAGNITUDE.search(t) for t in run):
+            spelt = "".join(run)
+            at = out.find(spelt, pos)
+            if at >= 0:
+                try:
+                    value = str(thaiword_to_num(spelt))
+                except ValueError:
+                    value = None
+                if value is not None:
+                    out = out[:at] + value + out[at + len(spelt):]
+                    pos = at + len(value)
+        i = j
+    return out

@@ -239,3 +239,10 @@ def test_amounts_spelt_in_words_are_numbers():
     assert "30" in terms(number_words_to_digits("คืนภายในสามสิบวัน"))
     # words that merely hold a magnitude's letters, and a lone digit word, stay words
     assert number_words_to_digits("เรียบร้อยแล้ว ความสัมพันธ์ ขั้นตอนที่สอง") == "เรียบร้อยแล้ว ความสัมพันธ์ ขั้นตอนที่สอง"
+
+
+def test_a_polite_ending_is_not_read_as_words():
+    # PyThaiNLP's word list holds นคะ, which split "ไหนคะ" into ไห + นคะ: two made-up
+    # words that outweighed the question's real ones
+    assert word_tokens(normalize("ระเบียบฉบับปีไหนคะ"))[-2:] == ("ไหน", "คะ")
+    assert terms(normalize("ช่วงไหนคะ")) == [strip_tones("ช่วง")]

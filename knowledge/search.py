@@ -16,7 +16,7 @@ from knowledge import catalogue
 from knowledge.catalogue import DOCUMENTS, KIND_WORDS, YEAR_BOUND_KINDS
 from knowledge.index import K1, Index, Unit
 from knowledge.text.facts import SUM, TIME_SPAN
-from knowledge.text.normalize import fix_keyboard_layout, month_pattern, normalize, strip_tones
+from knowledge.text.normalize import fix_keyboard_layout, homophone_key, month_pattern, normalize, strip_tones
 from knowledge.text.synonyms import fix_typos, related_pairs, synonym_pairs, synonyms_in
 from knowledge.text.tokenize import STOPWORDS, char_ngrams, number_words_to_digits, terms
 
@@ -166,25 +166,41 @@ def prepare(index: Index) -> None:
     compounds, the duties passages, the titles by their first letters): at start, so the
     first questions do not wait for them (11 ms for the compounds on this session's machine)."""
     _vocab_near(index, 4)
+    _vocab_homophones(index)
     _compound_map(index)
     _duties_rows_named(index, "")
     _titles_named(index, "")
 
 
+def _vocab_by(index: Index, name: str, key) -> dict:
+    """The index vocabulary grouped by `key(term)`, made once per index (kept in index.extra
+    under `name`): the fuzzy match's tables."""
+    groups = index.extra.get(name)
+    if groups is None:
+        groups = {}
+        for v in index.vocab:
+            groups.setdefault(key(v), []).append(v)
+        index.extra[name] = groups
+    return groups
+
+
 def _vocab_near(index: Index, n: int) -> list[str]:
     """Vocabulary terms whose length can reach FUZZY_CUTOFF against an n-letter word."""
-    buckets = index.extra.get("_vocab_by_len")
-    if buckets is None:
-        buckets = {}
-        for v in index.vocab:
-            buckets.setdefault(len(v), []).append(v)
-        index.extra["_vocab_by_len"] = buckets
+    buckets = _vocab_by(index, "_vocab_by_len", len)
     # ratio = 2*matches/(n+m) >= 0.75 needs 0.6n <= m <= 1.67n
     lo, hi = int(n * 0.6), int(n / 0.6) + 1
     out: list[str] = []
     for m in range(lo, hi + 1):
         out.extend(buckets.get(m, ()))
     return out
+
+
+HOMOPHONE_SIM = 0.95  # a word spelt with sound-alike letters: almost the word itself
+
+
+def _vocab_homophones(index: Index) -> dict[str, list[str]]:
+    """The vocabulary by homophone key (see normalize.homophone_key)."""
+    return _vocab_by(index, "_vocab_homophones", homophone_key)
 
 
 COMPOUND_WEIGHT = 0.2  # query weight of a compound / part found by _compound_map
@@ -241,6 +257,31 @@ def _suspicious_runs(text: str) -> list[tuple[str, ...]]:
                 runs.append(tuple(strip_tones(t) for t in toks[i:hi]))
         i = j
     return runs
+
+
+HOMOPHONE_RUN = 6  # adjacent tokens a misspelt word may have fallen into ("บูร นา การ")
+
+
+def _homophone_runs(index: Index, text: str) -> list[tuple[str, ...]]:
+    """Runs of adjacent Thai tokens that join into a word of the manuals spelt with
+    sound-alike letters ("ต่าง ประ เทส" -> ต่างประเทศ, "บูร นา การ" -> บูรณาการ). Each
+    token may be a word of its own (เทส, บูร), so `_suspicious_runs` does not see them."""
+    from knowledge.text.tokenize import word_tokens
+
+    toks = [strip_tones(t) for t in word_tokens(text)]
+    keys = _vocab_homophones(index)
+    out = []
+    i = 0
+    while i < len(toks):
+        for j in range(min(len(toks), i + HOMOPHONE_RUN), i + 1, -1):
+            run = toks[i:j]
+            chunk = "".join(run)
+            if len(chunk) >= 4 and not chunk.isascii() and chunk not in index.words and homophone_key(chunk) in keys:
+                out.append(tuple(run))
+                i = j - 1
+                break
+        i += 1
+    return out
 
 
 def _known(index: Index, word: str) -> bool:
@@ -304,6 +345,14 @@ def analyse(index: Index, raw: str, unit: str | None = None) -> Query:
     fuzzy: dict[str, tuple[str, float]] = {}
 
     def add_fuzzy(typed_terms: list[str], chunk: str) -> None:
+        same = _vocab_homophones(index).get(homophone_key(chunk))
+        if same:
+            # spelt with a letter that sounds alike (ประกาส, เกษียน): that word, as if typed
+            for match in same:
+                weighted[match] = max(weighted.get(match, 0.0), FUZZY_WEIGHT * HOMOPHONE_SIM ** 2)
+            for t in typed_terms:
+                fuzzy.setdefault(t, (same[0], HOMOPHONE_SIM * 100))
+            return
         for match, sim, _ in process.extract(chunk, _vocab_near(index, len(chunk)), scorer=fuzz.ratio, limit=2,
                                              score_cutoff=FUZZY_CUTOFF):
             w = FUZZY_WEIGHT * (sim / 100.0) ** 2
@@ -321,6 +370,9 @@ def analyse(index: Index, raw: str, unit: str | None = None) -> Query:
         chunk = "".join(run)
         if len(chunk) >= 4 and chunk not in index.words:
             add_fuzzy(list(run), chunk)
+    for run in _homophone_runs(index, text):
+        if not any(t in fuzzy for t in run):
+            add_fuzzy(list(run), "".join(run))
     max_idf = math.log(1 + (index.n + 0.5) / 0.5)
     typed = []
     for tok in dict.fromkeys(terms(text, parts=False)):

@@ -475,3 +475,27 @@ def test_a_unit_is_read_to_its_documents_however_written(engine):
     assert unit_docs(engine.index, "สำนักงานการต่างประเทศ") == {"000", "003", "004"}
     assert unit_docs(engine.index, "สพส.") == unit_docs(engine.index, "สำนักพัฒนาสังคม") == {"002"}
     assert unit_docs(engine.index, "สำนักการแพทย์") == frozenset()  # issued none of the manuals
+
+
+def test_a_big_amount_stays_one_number(engine):
+    # the manuals' "500,000" is indexed as 500000; it must not become a dictionary word
+    # that cuts "5000000" (ห้าล้าน) into 500000 + 0
+    from knowledge.search import analyse
+    from knowledge.text.tokenize import word_tokens
+
+    assert "5000000" in analyse(engine.index, "อีบิดดิ้ง วงเงินเกินห้าล้าน ต้องเผยแพร่ร่างประกาศกี่วัน").content
+    assert "5000000" in word_tokens("วงเงินเกิน5000000 ต้อง")
+
+
+def test_letters_that_sound_alike_are_forgiven(engine):
+    # ส for ศ, น for ณ: the commonest Thai misspellings, whether the word stays whole
+    # (เกษียน) or falls into words of its own (ต่าง ประ เทส, บูร นา การ)
+    from knowledge.search import analyse
+
+    def found(q):
+        return {m for m, _ in analyse(engine.index, q).fuzzy.values()}
+
+    assert "เกษียณ" in found("ขั้นตอนเกษียนอายุราชการ")
+    assert any("ตางประเทศ" in m for m in found("จัดเลี้ยงรับรองคณะต่างประเทส"))
+    assert "บูรณาการ" in found("กิจกรรมบูรนาการสถานทูตกับกลุ่มเขต")
+    assert engine.search("ขั้นตอนเกษียนอายุราชการ สำนักพัฒนาสังคม").hits[0].title.startswith("กระบวนการเกษียณ")

@@ -93,6 +93,19 @@ def strip_tones(text: str) -> str:
     return drop_chars(text, _TONE_MARKS)
 
 
+# Thai letters that sound alike and are mistyped for each other ("ประกาส" for ประกาศ,
+# "เกษียน" for เกษียณ, "บูรนาการ" for บูรณาการ): each maps to its everyday spelling
+_HOMOPHONES = str.maketrans({"ศ": "ส", "ษ": "ส", "ซ": "ส", "ณ": "น", "ฬ": "ล", "ธ": "ท", "ฒ": "ท", "ฑ": "ท",
+                             "ภ": "พ", "ฎ": "ด", "ฏ": "ต", "ญ": "ย", "ฐ": "ถ", "ฆ": "ค", "ฌ": "ช"})
+
+
+def homophone_key(text: str) -> str:
+    """A spelling-insensitive key of a (tone-stripped) word: letters that sound alike are one.
+    Not PyThaiNLP's soundex: its four-letter codes make whole families of words one; this
+    keeps every letter but the confusable ones."""
+    return text.translate(_HOMOPHONES)
+
+
 def short_be_years(text: str) -> list[str]:
     """BE years written in full give their short form too: 2568 -> ["68"]."""
     return [m.group(1) for m in _BE_YEAR_RE.finditer(text)]

@@ -479,14 +479,15 @@ _GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 def _token_terms(tok: str) -> tuple[str, bool, tuple[str, ...]]:
     term = strip_tones(tok)
+    toneless = term != tok and len(term) >= 3
     if _GROUPED_NUMBER.fullmatch(term):
-        term = term.replace(",", "")
+        term = term.replace(",", "")  # no toneless spelling: a dictionary word "500000" would cut "5000000"
     its_parts = []
     for p in compound_parts(tok):
         p = strip_tones(p)
         if p not in STOPWORDS and len(p) > 1:
             its_parts.append(p)
-    info = (term, term != tok and len(term) >= 3, tuple(its_parts))
+    info = (term, toneless, tuple(its_parts))
     with _lock:
         if len(_term_info) >= _CHUNK_CACHE_MAX:
             _term_info.clear()

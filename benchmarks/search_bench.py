@@ -3,7 +3,8 @@
     python benchmarks/search_bench.py [--questions tests/data/questions.jsonl]
         [--unanswerable tests/data/unanswerable.jsonl] [--misses N]
 
-Prints hit@1, hit@3 and MRR (overall and per variant), the confident rate on the
+Prints hit@1, hit@3 and MRR (overall and per variant), hit@1 on the same questions with
+synthetic typos (a sound-alike letter, no tone marks, a dropped letter), the confident rate on the
 answerable set and the non-confident rate on the unanswerable set, query latency
 p50/p99 on one core, cold build time, cached start time and peak RSS.
 """
@@ -14,6 +15,8 @@ import argparse
 import json
 import math
 import os
+import random
+import re
 import resource
 import subprocess
 import sys
@@ -96,6 +99,54 @@ class LineBM25:
                 scores[i] += self.idf[t] * f * (k1 + 1) / (f + k1 * (1 - b + b * self.len[i] / self.avg))
         best = sorted(scores.items(), key=lambda x: -x[1])[:top]
         return [(self.docs[i][0], (self.docs[i][1], self.docs[i][1])) for i, _ in best]
+
+
+# --- synthetic typos: the same questions, misspelt the ways officers misspell on a phone --
+
+_SOUND_ALIKE = ["ศษส", "ณน", "ธทฒฑ", "ภพ", "ญย", "ฎด", "ฏต", "ฐถ", "ฆค"]
+_TONES = "\u0e48\u0e49\u0e4a\u0e4b\u0e47"
+_THAI = re.compile(r"[\u0e01-\u0e2e]")
+
+
+def misspell(q: str, how: str, rnd: random.Random) -> str | None:
+    """`q` with one typo of the kind `how`, or None when it has nowhere to put one:
+    "sound-alike" swaps one letter for one that sounds the same (ประกาศ -> ประกาส),
+    "no-tones" drops every tone mark, "dropped-letter" loses one consonant."""
+    if how == "no-tones":
+        out = "".join(ch for ch in q if ch not in _TONES)
+        return out if out != q else None
+    if how == "sound-alike":
+        alike = {ch: g.replace(ch, "") for g in _SOUND_ALIKE for ch in g}
+        spots = [i for i, ch in enumerate(q) if ch in alike]
+        if not spots:
+            return None
+        i = rnd.choice(spots)
+        return q[:i] + rnd.choice(alike[q[i]]) + q[i + 1:]
+    spots = [m.start() for m in _THAI.finditer(q)][1:-1]
+    if not spots:
+        return None
+    i = rnd.choice(spots)
+    return q[:i] + q[i + 1:]
+
+
+TYPO_KINDS = ("sound-alike", "no-tones", "dropped-letter")
+
+
+def typo_report(name: str, questions: list[dict], search) -> None:
+    """hit@1 on each kind of synthetic typo (seeded: the same typos in every run), against
+    the same questions typed clean."""
+    for how in TYPO_KINDS:
+        rnd = random.Random(7)
+        clean = typo = n = 0
+        for q in questions:
+            bad = misspell(q["q"], how, rnd)
+            if bad is None:
+                continue
+            n += 1
+            clean += rank_of(q, search(q["q"])) == 1
+            typo += rank_of(q, search(bad)) == 1
+        if n:
+            print(f"{name:10s} typos {how:14s} n={n:4d}  hit@1 clean={clean / n:.3f}  misspelt={typo / n:.3f}")
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -186,6 +237,8 @@ def main() -> int:
         # the same fact elsewhere in the manuals; none is hidden behind "not sure")
         print(f"{'':10s} confident with another first passage: {sure_miss / len(conf_ans):.3f}"
               f"  (of the confident: {sure_miss / max(sum(conf_ans), 1):.3f})")
+    if questions and not args.quick:
+        typo_report("engine", questions, lambda q: [(h.source, h.lines) for h in engine.search(q, top=5).hits])
     if unanswerable:
         nc = [not engine.search(u["q"]).confident for u in unanswerable]
         print(f"{'':10s} not confident on unanswerable: {sum(nc) / len(nc):.3f}  (n={len(nc)})")
@@ -206,6 +259,7 @@ def main() -> int:
             bl.append(rank_of(q, res))
         report("bm25-lines", bl, variants)
         print(f"{'':10s} build {bm_build:.2f} s  latency p50={pct(blat, 50):.2f} ms  p99={pct(blat, 99):.2f} ms")
+        typo_report("bm25-lines", questions, bm.search)
 
     if args.quick:
         return _print_misses(misses, args.misses)

@@ -246,3 +246,9 @@ def test_a_polite_ending_is_not_read_as_words():
     # words that outweighed the question's real ones
     assert word_tokens(normalize("ระเบียบฉบับปีไหนคะ"))[-2:] == ("ไหน", "คะ")
     assert terms(normalize("ช่วงไหนคะ")) == [strip_tones("ช่วง")]
+
+
+def test_synonyms_are_found_without_tone_marks():
+    # officers skip tone marks on a phone: "วีซา" is วีซ่า, "ผูวาฯ" is ผู้ว่าฯ
+    assert normalize("ตรวจลงตรา") in synonyms_in(normalize("ขอวีซา"))
+    assert normalize("ผู้ว่าราชการกรุงเทพมหานคร") in synonyms_in(normalize("ขออนุมัติผูวาฯ"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from knowledge.text.normalize import normalize
+from knowledge.text.normalize import normalize, strip_tones
 
 TABLE_PATH = Path(__file__).resolve().parent.parent / "data" / "synonyms.tsv"
 
@@ -82,7 +82,22 @@ def parse_table(text: str) -> SynonymTable:
             for v in items:
                 if v != canonical:
                     related[v] = (*related.get(v, ()), canonical)
+    for table in (typos, synonyms, related):
+        _add_toneless(table)
     return SynonymTable(typos, synonyms, _pattern(list(typos)), _pattern(list(synonyms)), related, _pattern(list(related)))
+
+
+TONELESS_MIN = 3  # letters: a shorter toneless spelling is too likely another word
+
+
+def _add_toneless(table: dict) -> None:
+    """Each variant typed without its tone marks finds the same entry ("วีซา", "ใชงบ",
+    "เคลียรเงินยืม"): officers often skip them on a phone, and the index's words are
+    tone-free already. A toneless spelling that is itself an entry keeps its own."""
+    for variant, value in list(table.items()):
+        bare = strip_tones(variant)
+        if bare != variant and len(bare) >= TONELESS_MIN:
+            table.setdefault(bare, value)
 
 
 @lru_cache(maxsize=1)

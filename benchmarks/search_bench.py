@@ -103,7 +103,10 @@ class LineBM25:
 
 # --- synthetic typos: the same questions, misspelt the ways officers misspell on a phone --
 
-_SOUND_ALIKE = ["ศษส", "ณน", "ธทฒฑ", "ภพ", "ญย", "ฎด", "ฏต", "ฐถ", "ฆค"]
+# letter -> what it is mistyped as: a rare letter as its everyday one (ภ -> พ), and the
+# everyday ones only as the rare ones people really confuse them with (ส -> ศ ษ, น -> ณ)
+_SOUND_ALIKE = {"ศ": "ส", "ษ": "สศ", "ส": "ศษ", "ณ": "น", "น": "ณ", "ธ": "ท", "ฒ": "ท", "ฑ": "ท", "ท": "ธ",
+                "ภ": "พ", "ญ": "ย", "ฎ": "ด", "ฏ": "ต", "ฐ": "ถ", "ฆ": "ค"}
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b\u0e47"
 _THAI = re.compile(r"[\u0e01-\u0e2e]")
 
@@ -116,12 +119,11 @@ def misspell(q: str, how: str, rnd: random.Random) -> str | None:
         out = "".join(ch for ch in q if ch not in _TONES)
         return out if out != q else None
     if how == "sound-alike":
-        alike = {ch: g.replace(ch, "") for g in _SOUND_ALIKE for ch in g}
-        spots = [i for i, ch in enumerate(q) if ch in alike]
+        spots = [i for i, ch in enumerate(q) if ch in _SOUND_ALIKE]
         if not spots:
             return None
         i = rnd.choice(spots)
-        return q[:i] + rnd.choice(alike[q[i]]) + q[i + 1:]
+        return q[:i] + rnd.choice(_SOUND_ALIKE[q[i]]) + q[i + 1:]
     spots = [m.start() for m in _THAI.finditer(q)][1:-1]
     if not spots:
         return None

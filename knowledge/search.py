@@ -195,9 +195,6 @@ def _vocab_near(index: Index, n: int) -> list[str]:
     return out
 
 
-HOMOPHONE_SIM = 0.95  # a word spelt with sound-alike letters: almost the word itself
-
-
 def _vocab_homophones(index: Index) -> dict[str, list[str]]:
     """The vocabulary by homophone key (see normalize.homophone_key)."""
     return _vocab_by(index, "_vocab_homophones", homophone_key)
@@ -262,26 +259,40 @@ def _suspicious_runs(text: str) -> list[tuple[str, ...]]:
 HOMOPHONE_RUN = 6  # adjacent tokens a misspelt word may have fallen into ("บูร นา การ")
 
 
-def _homophone_runs(index: Index, text: str) -> list[tuple[str, ...]]:
-    """Runs of adjacent Thai tokens that join into a word of the manuals spelt with
-    sound-alike letters ("ต่าง ประ เทส" -> ต่างประเทศ, "บูร นา การ" -> บูรณาการ). Each
-    token may be a word of its own (เทส, บูร), so `_suspicious_runs` does not see them."""
+def fix_homophones(index: Index, text: str) -> str:
+    """`text` with every word spelt with a sound-alike letter spelt as the manuals spell it
+    ("ประกาส" -> ประกาศ, "ต่างประเทส" -> ต่างประเทศ, "บูรนาการ" -> บูรณาการ), tone marks as
+    typed. Such a word is often cut into words of its own (ต่าง ประ เทส), so runs of up to
+    HOMOPHONE_RUN adjacent tokens are tried, the longest first. Corrected in the text, like
+    the table's typos, so that synonyms, phrases and intents read the right word."""
     from knowledge.text.tokenize import word_tokens
 
-    toks = [strip_tones(t) for t in word_tokens(text)]
     keys = _vocab_homophones(index)
-    out = []
+    toks = word_tokens(text)
+    spans, pos = [], 0
+    for t in toks:
+        at = text.find(t, pos)
+        if at < 0:
+            return text
+        spans.append((at, at + len(t)))
+        pos = at + len(t)
+    fixes = []
     i = 0
     while i < len(toks):
-        for j in range(min(len(toks), i + HOMOPHONE_RUN), i + 1, -1):
-            run = toks[i:j]
-            chunk = "".join(run)
-            if len(chunk) >= 4 and not chunk.isascii() and chunk not in index.words and homophone_key(chunk) in keys:
-                out.append(tuple(run))
+        for j in range(min(len(toks), i + HOMOPHONE_RUN), i, -1):
+            if any(spans[k][1] != spans[k + 1][0] for k in range(i, j - 1)):
+                continue  # a space typed between them: separate words
+            chunk = strip_tones("".join(toks[i:j]))
+            found = keys.get(homophone_key(chunk)) if len(chunk) >= 4 and not chunk.isascii() else None
+            if found and chunk not in index.words and len(set(found)) == 1:
+                fixes.append((spans[i][0], spans[j - 1][1], found[0]))
                 i = j - 1
                 break
         i += 1
-    return out
+    for a, z, word in reversed(fixes):
+        letters = iter(word)
+        text = text[:a] + "".join(ch if strip_tones(ch) == "" else next(letters) for ch in text[a:z]) + text[z:]
+    return text
 
 
 def _known(index: Index, word: str) -> bool:
@@ -309,7 +320,7 @@ def analyse(index: Index, raw: str, unit: str | None = None) -> Query:
         thai = eng_to_thai(raw)
         if synonyms_in(normalize(thai)) and not any(_known(index, w) for w in raw.lower().split() if len(w) > 2):
             fixed = thai
-    text = fix_typos(number_words_to_digits(normalize(fixed, join_gaps=not QUERY_SPACES)))
+    text = fix_homophones(index, fix_typos(number_words_to_digits(normalize(fixed, join_gaps=not QUERY_SPACES))))
     content = terms(text, parts=True)
     weighted: dict[str, float] = {}
     alts: dict[str, set[str]] = {}
@@ -345,14 +356,6 @@ def analyse(index: Index, raw: str, unit: str | None = None) -> Query:
     fuzzy: dict[str, tuple[str, float]] = {}
 
     def add_fuzzy(typed_terms: list[str], chunk: str) -> None:
-        same = _vocab_homophones(index).get(homophone_key(chunk))
-        if same:
-            # spelt with a letter that sounds alike (ประกาส, เกษียน): that word, as if typed
-            for match in same:
-                weighted[match] = max(weighted.get(match, 0.0), FUZZY_WEIGHT * HOMOPHONE_SIM ** 2)
-            for t in typed_terms:
-                fuzzy.setdefault(t, (same[0], HOMOPHONE_SIM * 100))
-            return
         for match, sim, _ in process.extract(chunk, _vocab_near(index, len(chunk)), scorer=fuzz.ratio, limit=2,
                                              score_cutoff=FUZZY_CUTOFF):
             w = FUZZY_WEIGHT * (sim / 100.0) ** 2
@@ -370,9 +373,6 @@ def analyse(index: Index, raw: str, unit: str | None = None) -> Query:
         chunk = "".join(run)
         if len(chunk) >= 4 and chunk not in index.words:
             add_fuzzy(list(run), chunk)
-    for run in _homophone_runs(index, text):
-        if not any(t in fuzzy for t in run):
-            add_fuzzy(list(run), "".join(run))
     max_idf = math.log(1 + (index.n + 0.5) / 0.5)
     typed = []
     for tok in dict.fromkeys(terms(text, parts=False)):
@@ -515,6 +515,7 @@ def _query_ctx(index: Index, q: Query) -> dict:
         "boosts": [(INTENT_KINDS.get(i, {}), INTENT_FLAGS.get(i)) for i in q.intents],
         "definition": "definition" in q.intents,
         "duties": "duties" in q.intents,
+        "steps": "steps" in q.intents,
         "max_idf": math.log(1 + (index.n + 0.5) / 0.5) - 1e-9,  # idf of words the manuals never use
         "rare_idf": math.log(1 + (index.n - RARE_DF + 0.5) / (RARE_DF + 0.5)) - 1e-9,
     }
@@ -887,6 +888,8 @@ def _prefer_table_for_tied_siblings(index: Index, q: Query, out: list, base, ctx
 # holds more of the question: by this much of its idf-weighted words, or the figure asked
 # ("ลงวันที่เท่าไร": a circular's date in the framework) where the primary range has none.
 # Measured: at 0.3 independent +3 and fresh +1 at first place, own unchanged; at 0.15 own -4.
+# A question asking for steps keeps the primary range, the step table: "ขั้นตอนการแปลเอกสาร
+# ภาษาอังกฤษ" was cited by the framework row naming ภาษาอังกฤษ (own +1, the others unchanged).
 CITE_MARGIN = 0.3
 CITE_SHAPE_SLACK = 0.05  # a range stating the asked figure may hold a little less of the rest
 
@@ -900,8 +903,8 @@ def _cite_ranges(index: Index, out: list[Scored], ctx: dict) -> None:
         return
     for x in out:
         ranges = spans.get(x.i)
-        if not ranges:
-            continue
+        if not ranges or ctx["steps"]:
+            continue  # steps are cited by the step table, however many words a framework row shares
         held = []
         for r in ranges:
             got = 0.0

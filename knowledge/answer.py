@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS
+from knowledge.catalogue import DOCUMENTS, YEAR_BOUND_KINDS, document_noun
 from knowledge.model import Section, Step
 from knowledge.parsing.blocks import LIST_ITEM_CHARS
 from knowledge.parsing.text import header_only
@@ -614,12 +614,12 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
     if _ASKS_NUMBER.search(raw):
         lead = _number_phrase(body, q_terms, raw)
         if lead:  # "เป้าหมายกี่ครั้ง": the number first, the passage after it
-            return shorten(_polite(f"คู่มือระบุไว้ว่า {lead}") + "\n" + body, MAX_BODY), []
+            return shorten(_polite(f"{document_noun(section.doc)}ระบุไว้ว่า {lead}") + "\n" + body, MAX_BODY), []
     figure = asked_figure_re(q.text)
     if figure is not None and not figure.search(strip_tones(body.split("\n")[0]).replace(" ", "")):
         lead = _figure_clause(body, figure, q_terms)
         if lead:  # "ลงวันที่เท่าไร", "กี่เปอร์เซ็นต์": the sentence stating it first
-            return shorten(_polite(f"คู่มือระบุไว้ว่า {shorten(lead, 220)}") + "\n" + body, MAX_BODY), []
+            return shorten(_polite(f"{document_noun(section.doc)}ระบุไว้ว่า {shorten(lead, 220)}") + "\n" + body, MAX_BODY), []
     if "definition" in intents and len(body) <= MAX_BODY and re.search(r"[\u0e01-\u0e4e)]$", body):
         return _polite(body), []
     if "role" in intents and body.strip() and not _PERSON_TONELESS.search(strip_tones(body)):

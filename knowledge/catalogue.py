@@ -29,6 +29,14 @@ _ROWS = [
 YEAR_BOUND_KINDS = ("action_plan", "results_report")
 # how a question names a kind of document ("คู่มือปฏิบัติงาน สกต." is the office's manual)
 KIND_WORDS = {"manual": ("คู่มือ",), "action_plan": ("แผนปฏิบัติการ",), "results_report": ("รายงานผล", "คำรับรอง")}
+# what an answer calls the document it quotes ("แผนระบุไว้ว่า …", not "คู่มือระบุไว้ว่า" for a plan)
+KIND_NOUNS = {"manual": "คู่มือ", "action_plan": "แผน", "results_report": "รายงาน"}
+
+
+def document_noun(doc: str) -> str:
+    """คู่มือ, แผน or รายงาน: the word an answer uses for document `doc`."""
+    d = DOCUMENTS.get(doc)
+    return KIND_NOUNS.get(d.kind, "คู่มือ") if d else "คู่มือ"
 
 DOCUMENTS: dict[str, Document] = {
     row[0]: Document(row[0], f"{SOURCES_DIR}/{row[1]}", *row[2:]) for row in _ROWS

@@ -851,14 +851,21 @@ DEDUP_SPANS = True  # passages citing the very same lines are one result
 # at 20% it made "สำนักพัฒนาสังคมมีบุคลากรกี่คน" a sure wrong answer (a staffing column).
 # No answer moved on the question sets at 2%, 5% or 10%.
 SHAPE_MARGIN = 0.05
+# ... and within 20% when that passage also holds at least as much of the question's words
+# (coverage and weighted coverage): "Potential Base มีกี่ตัวชี้วัด" and the plan's sentence
+# "(Potential Base) … จำนวน 5 ตัวชี้วัด" under two KPI rows that state no count. Independent
+# +1 at first place, own and fresh unchanged, no new sure-wrong answer; the same from 0.2 to 0.6.
+SHAPE_MARGIN_FULL = 0.2
 
 
 def _prefer_shaped(out: list) -> list:
     """The top passage states no quantity of the kind asked, and one of the next two, almost
-    as close, does: that one first (at the top's score, so the order reads as ranked)."""
+    as close (or close and holding as much of the question), does: that one first (at the
+    top's score, so the order reads as ranked)."""
     top = out[0]
     for j in (1, 2)[: len(out) - 1]:
-        if out[j].shaped and out[j].score >= top.score * (1 - SHAPE_MARGIN):
+        margin = SHAPE_MARGIN_FULL if out[j].wcov >= top.wcov and out[j].coverage >= top.coverage else SHAPE_MARGIN
+        if out[j].shaped and out[j].score >= top.score * (1 - margin):
             out[j].score = top.score
             return [out[j]] + [x for k, x in enumerate(out) if k != j]
     return out

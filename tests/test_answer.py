@@ -616,3 +616,11 @@ def test_a_table_header_row_is_no_answer(engine):
     ans = engine.answer("OKR 7402 ศูนย์ข้อมูลคนทำงานต่างชาติใน กทม. หน่วยไหนเป็นเจ้าภาพหลัก")
     assert ans.kind == "answer" and "สนค." in ans.body and ans.lines[0] <= 92 <= ans.lines[1]
     assert not any(u.lines == (91, 91) and u.source.endswith("fao_action_plan_2568.txt") for u in engine.index.units)
+
+
+def test_a_plan_is_quoted_as_a_plan_and_the_sentence_stating_the_count_answers(engine):
+    # two KPI rows of the report share the words but state no count; the plan's sentence does
+    a = engine.answer("Potential Base มีกี่ตัวชี้วัด น้ำหนักเท่าไหร่")
+    assert a.kind == "answer"
+    assert a.body.startswith("แผนระบุไว้ว่า") and "5 ตัวชี้วัด" in a.body
+    assert a.source.endswith("fao_action_plan_2568.txt") and a.lines == (329, 329)

@@ -265,17 +265,13 @@ def fix_homophones(index: Index, text: str) -> str:
     typed. Such a word is often cut into words of its own (ต่าง ประ เทส), so runs of up to
     HOMOPHONE_RUN adjacent tokens are tried, the longest first. Corrected in the text, like
     the table's typos, so that synonyms, phrases and intents read the right word."""
-    from knowledge.text.tokenize import word_tokens
+    from knowledge.text.tokenize import token_spans
 
     keys = _vocab_homophones(index)
-    toks = word_tokens(text)
-    spans, pos = [], 0
-    for t in toks:
-        at = text.find(t, pos)
-        if at < 0:
-            return text
-        spans.append((at, at + len(t)))
-        pos = at + len(t)
+    spans = token_spans(text)
+    if spans is None:
+        return text
+    toks = [text[a:z] for a, z in spans]
     fixes = []
     i = 0
     while i < len(toks):

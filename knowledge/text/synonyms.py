@@ -115,20 +115,6 @@ def fix_typos(text: str, table: SynonymTable | None = None) -> str:
 _THAI_RE = re.compile(r"[\u0e01-\u0e4e]")
 
 
-def _word_spans(text: str) -> list[tuple[int, int]] | None:
-    """Where the words of `text` lie (None when the segmenter's words cannot be placed)."""
-    from knowledge.text.tokenize import word_tokens  # the tokenizer reads this table first
-
-    spans, pos = [], 0
-    for tok in word_tokens(text):
-        i = text.find(tok, pos)
-        if i < 0:
-            return None
-        spans.append((i, i + len(tok)))
-        pos = i + len(tok)
-    return spans
-
-
 def _found(rx: re.Pattern, text: str):
     """The matches of `rx` that are not pieces of other words. Thai is written without
     spaces, so a variant can sit inside words: "งบ" in ยังไง|บ้าง, เครื่อง|บิน and
@@ -145,7 +131,9 @@ def _found(rx: re.Pattern, text: str):
         a, z = m.span()
         if a and _THAI_RE.match(text[a - 1]) and _THAI_RE.match(text[a]):
             if spans is False:  # the whole text, as the index then segments it (its pieces are memoised)
-                spans = _word_spans(text)
+                from knowledge.text.tokenize import token_spans  # the tokenizer reads this table first
+
+                spans = token_spans(text)
             if spans and _is_piece(spans, a, a + len(m.group(0).rstrip("."))):  # "กต." ends at กต
                 pos = a + 1
                 continue

@@ -350,6 +350,19 @@ def word_tokens(text: str) -> tuple[str, ...]:
     return _word_tokens_cached(text) if len(text) <= 256 else _word_tokens(text)
 
 
+def token_spans(text: str) -> list[tuple[int, int]] | None:
+    """Where the words of `word_tokens(text)` lie in `text`, as (start, end); None when they
+    cannot be placed (the segmenter undots abbreviations: "กทม." gives กทม)."""
+    spans, pos = [], 0
+    for tok in word_tokens(text):
+        i = text.find(tok, pos)
+        if i < 0:
+            return None
+        spans.append((i, i + len(tok)))
+        pos = i + len(tok)
+    return spans
+
+
 def _undotted(text: str) -> str:
     if "." in text:
         from knowledge.text.synonyms import undot_abbreviations
@@ -526,33 +539,20 @@ def number_words_to_digits(text: str) -> str:
         return text
     from pythainlp.util import thaiword_to_num
 
-    from knowledge.text.tokenize import word_tokens
-
-    toks = list(word_tokens(text))
-    pieces: list[tuple[str, bool]] = []  # (token, is a number word)
-    for t in toks:
-        pieces.append((t, _NUMBER_WORD.fullmatch(t) is not None))
-    out = text
-    pos = 0
-    i = 0
-    while i < len(pieces):
-        if not pieces[i][1]:
-            i += 1
-            continue
-        j = i
-        while j < len(pieces) and pieces[j][1]:
-            j += 1
-        run = [t for t, _ in pieces[i:j]]
-        if any(_MAGNITUDE.search(t) for t in run):
-            spelt = "".join(run)
-            at = out.find(spelt, pos)
-            if at >= 0:
-                try:
-                    value = str(thaiword_to_num(spelt))
-                except ValueError:
-                    value = None
-                if value is not None:
-                    out = out[:at] + value + out[at + len(spelt):]
-                    pos = at + len(value)
-        i = j
-    return out
+    spans = token_spans(text) or []
+    runs: list[list[tuple[int, int]]] = []  # number words next to each other ("ห้า แสน" too)
+    for a, z in spans:
+        if _NUMBER_WORD.fullmatch(text[a:z]):
+            if runs and not text[runs[-1][-1][1]:a].strip():
+                runs[-1].append((a, z))
+            else:
+                runs.append([(a, z)])
+    for run in reversed(runs):
+        a, z = run[0][0], run[-1][1]
+        spelt = "".join(text[x:y] for x, y in run)
+        if _MAGNITUDE.search(spelt):
+            try:
+                text = text[:a] + str(thaiword_to_num(spelt)) + text[z:]
+            except ValueError:
+                pass
+    return text

@@ -747,7 +747,7 @@ def _figure_clause(text: str, figure: re.Pattern, q_terms: list[str]) -> str | N
 def _number_phrase(text: str, q_terms: list[str], raw: str) -> str | None:
     """The phrase giving the count a "กี่ครั้ง / กี่เมือง" question asks for: the number
     followed by the very unit asked, with the words just before it ("ค่าเป้าหมาย 10 ครั้ง")."""
-    m = re.search(r"กี่\s*([\u0e01-\u0e4e]{2,8}?)(?:คะ|ค่ะ|ครับ|นะ|\s|$|\?)", raw)
+    m = re.search(r"กี่\s*([\u0e01-\u0e4e]{2,12}?)(?:คะ|ค่ะ|ครับ|นะ|\s|$|\?)", raw)
     if not m:
         # "ค่าเป้าหมายเท่าไหร่": the value the question names, with a number right after it
         toneless = strip_tones(raw)

@@ -625,3 +625,12 @@ def test_a_plan_is_quoted_as_a_plan_and_the_sentence_stating_the_count_answers(e
     assert a.kind == "answer"
     assert a.body.startswith("แผนระบุไว้ว่า จำนวน 5 ตัวชี้วัด")
     assert a.source.endswith("fao_action_plan_2568.txt") and a.lines == (329, 329)
+
+
+def test_a_regulation_list_holds_no_table_captions(engine):
+    # the framework table runs over a page break: its caption and the repeated heading
+    # ("ตารางที่ 2", "กระบวนการ 1.1 … (ต่อ)") are no regulations
+    body = engine.answer("ระเบียบงานสารบรรณ ปีไหนคะ").body
+    bullets = [ln for ln in body.splitlines() if ln.startswith("• ")]
+    assert bullets and all("ระเบียบ" in b for b in bullets)
+    assert not any(b.startswith(("• ตารางที่", "• กระบวนการ")) for b in bullets)

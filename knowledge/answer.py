@@ -328,10 +328,6 @@ def brief_step(step: Step, limit: int = 110) -> str:
     return line + (f" ({' · '.join(extra)})" if extra else "")
 
 
-# a table's caption or its page-break heading, caught in a framework cell's lines: no rule
-_NOT_A_RULE = re.compile(r"^(?:ตารางที่\s*\d+|กระบวนการ(?:ย่อย)?(?:ที่)?\s*\d+(?:\.\d+)*\s.*|.*\(ต่อ\))$")
-
-
 def _bullets(text: str) -> list[str]:
     return [p for p in (x.strip(" -–·;") for x in re.split(r"\n|\s-\s|\s·\s", tidy(text))) if len(p) > 2]
 
@@ -433,8 +429,6 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
               plan: list[Section] = ()) -> tuple[str, list[Step]]:
     """The reply body, direct answer first, and the steps a card should list. `plan`: the
     schedule rows of the plan's project, when a question about steps lands on one (plan_rows)."""
-    from knowledge.text.normalize import strip_tones
-
     text = tidy(section.text) if section.text else ""
     q_terms = [t for t in q.content if len(t) > 1]
     raw_q = getattr(q, "raw", "") or ""
@@ -552,7 +546,6 @@ def _body_for(engine, section: Section, owner: Section | None, steps: list[Step]
         # a framework shared by several procedures lists all their laws: the one the question
         # (or else the procedure's own name) points to leads
         items = _most_asked_first(_bullets(regs), q_terms, terms(title)) if regs else []
-        items = [x for x in items if not _NOT_A_RULE.match(x)]
         if items:
             lines = [f"• {shorten(x, 220)}" for x in items[:8]]
             return "\n".join([f"ระเบียบ/กฎหมายที่เกี่ยวข้องกับ{short_title(title)} มีดังนี้ค่ะ", *lines]), []

@@ -378,3 +378,10 @@ def test_a_tables_caption_titles_its_rows_when_it_has_no_header():
     corpus = load_corpus()
     row = next(s for s in corpus.sections.values() if s.doc == "002" and s.kind == "table_row" and s.span.first == 83)
     assert row.title == "โครงสร้างและกรอบอัตรากำลัง – กองนโยบายและแผนงาน"
+
+
+def test_a_framework_table_over_a_page_break_keeps_only_its_laws(corpus):
+    # 002's สารบรรณ framework continues after "กระบวนการ ๑.๑ … (ต่อ)" and "ตารางที่ ๒"
+    laws = corpus.sections["002/1.1"].facets["regulations"].split("\n")
+    assert laws and not any("(ต่อ)" in x or x.startswith("ตารางที่") for x in laws)
+    assert any("งานสารบรรณ" in x for x in laws)

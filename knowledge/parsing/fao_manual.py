@@ -18,7 +18,7 @@ from knowledge.parsing.blocks import parse_blocks
 from knowledge.parsing.registry import REGISTRY
 from knowledge.parsing.steps import parse_step_table, step_text, steps_summary
 from knowledge.parsing.text import clean_cell, clean_inline, is_blank, strip_heading
-from knowledge.parsing.tree import TreeBuilder, part_lines, start_document
+from knowledge.parsing.tree import TreeBuilder, page_debris, part_lines, start_document
 
 DOC = "000"
 TOC_RANGES = [(17, 529), (1379, 1475)]
@@ -163,7 +163,7 @@ def _framework(tb: TreeBuilder, first: int, last: int) -> tuple[dict[str, str], 
             header = found
             continue
         if header is None or "\t" not in line:
-            if "\t" not in line and header is not None:
+            if "\t" not in line and header is not None and not page_debris(line):
                 facets.setdefault(_law_or(header[0] or "stakeholders", line), []).append(clean_cell(line))
             continue
         current = None

@@ -14,6 +14,12 @@ _CONT_RE = re.compile(r"\(\s*ต่อ\s*\)\W*$")
 _DEBRIS_RE = re.compile(r"^\s*(?:#+\s*)?(?:ตารางที่\s*[๐-๙0-9]+|ตาราง|[๐-๙0-9]{1,3})\s*$")
 
 
+def page_debris(line: str) -> bool:
+    """A line a page break left inside a table: a caption ("ตารางที่ ๒"), a page number, or the
+    table's heading repeated with "(ต่อ)" ("กระบวนการ ๑.๑ … (ต่อ)")."""
+    return bool(_DEBRIS_RE.match(line) or ("\t" not in line and _CONT_RE.search(line)))
+
+
 class TreeBuilder:
     """Collects the sections of one document; `ordered()` returns them in document order."""
 

@@ -280,7 +280,7 @@ def fix_homophones(index: Index, text: str) -> str:
                 continue  # a space typed between them: separate words
             chunk = strip_tones("".join(toks[i:j]))
             found = keys.get(homophone_key(chunk)) if len(chunk) >= 4 and not chunk.isascii() else None
-            if found and chunk not in index.words and len(set(found)) == 1:
+            if found and chunk not in index.words and len(found) == 1:  # one word of the manuals, not a guess
                 fixes.append((spans[i][0], spans[j - 1][1], found[0]))
                 i = j - 1
                 break
@@ -902,12 +902,12 @@ def _cite_ranges(index: Index, out: list[Scored], ctx: dict) -> None:
     spans = index.extra.get("spans", {})
     asked = ctx["figure"]
     total = ctx["typed_total"]
-    if not total:
-        return
+    if not total or ctx["steps"]:
+        return  # steps are cited by the step table, however many words a framework row shares
     for x in out:
         ranges = spans.get(x.i)
-        if not ranges or ctx["steps"]:
-            continue  # steps are cited by the step table, however many words a framework row shares
+        if not ranges:
+            continue
         held = []
         for r in ranges:
             got = 0.0
